@@ -1,0 +1,3 @@
+module govsrust
+
+go 1.22

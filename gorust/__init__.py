@@ -1,0 +1,39 @@
+"""Go vs Rust, measured: the course's subprocess kernels, statistics and charts.
+
+Chapters import from here; the Go and Rust programs live in ``code/``.
+"""
+
+from gorust.kernels import (
+    Build,
+    CompileDiagnostics,
+    CompileError,
+    GoKernel,
+    Kernel,
+    KernelError,
+    ProgramFailed,
+    ProtocolError,
+    RunResult,
+    RunTimeout,
+    RustKernel,
+    ToolchainMissing,
+    UnexpectedCompileSuccess,
+)
+from gorust.profile import Profile, current_profile
+
+__all__ = [
+    "Build",
+    "CompileDiagnostics",
+    "CompileError",
+    "GoKernel",
+    "Kernel",
+    "KernelError",
+    "ProgramFailed",
+    "Profile",
+    "ProtocolError",
+    "RunResult",
+    "RunTimeout",
+    "RustKernel",
+    "ToolchainMissing",
+    "UnexpectedCompileSuccess",
+    "current_profile",
+]

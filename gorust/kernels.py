@@ -1,0 +1,426 @@
+"""Subprocess kernels: build a Go or Rust experiment in release mode, run it, collect its data.
+
+An experiment is a folder ``code/go/<name>`` (a ``main`` package of the course's Go module) and a
+crate ``code/rust/<name>`` (a member of the course's Cargo workspace) with the same name. A
+program prints one JSON object per measurement on stdout and human text on stderr; the kernel
+adds what only the parent can see (wall time, exit status, peak RSS from ``wait4``, binary size).
+
+Builds are cached by content: the key hashes the sources the program is built from, the
+toolchain version and the build options, so an unchanged program is never rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from gorust import paths, provenance
+from gorust.process import Finished, run_child
+from gorust.toolchains import CARGO, GO, Requirement, Toolchain, ToolchainMissing, locate
+
+# Bump when the cache layout or the build commands change, to invalidate old binaries.
+CACHE_FORMAT = "1"
+BUILD_TIMEOUT_S = 1800.0
+STDERR_TAIL_LINES = 40
+
+__all__ = [
+    "Build",
+    "CompileDiagnostics",
+    "CompileError",
+    "GoKernel",
+    "Kernel",
+    "KernelError",
+    "ProgramFailed",
+    "ProtocolError",
+    "RunResult",
+    "RunTimeout",
+    "RustKernel",
+    "ToolchainMissing",
+    "UnexpectedCompileSuccess",
+]
+
+
+class KernelError(RuntimeError):
+    """Something went wrong building or running an experiment; the message says what."""
+
+
+class CompileError(KernelError):
+    def __init__(self, diagnostics: CompileDiagnostics) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(
+            f"{diagnostics.language} build of `{diagnostics.experiment}` failed "
+            f"(exit status {diagnostics.exit_code}). The compiler said:\n\n"
+            f"{diagnostics.text.rstrip()}\n\nFix the source in {diagnostics.source} and run again."
+        )
+
+
+class UnexpectedCompileSuccess(KernelError):
+    """A build that the course expects the compiler to refuse compiled."""
+
+
+class RunTimeout(KernelError):
+    def __init__(self, command: str, finished: Finished, timeout_s: float) -> None:
+        self.finished = finished
+        super().__init__(
+            f"`{command}` did not finish within {timeout_s:g} s; its whole process group was "
+            f"killed and nothing of it is left running. Raise timeout_s, or choose the quick "
+            f"profile (GVR_PROFILE=quick).{_stderr_section(finished.stderr)}"
+        )
+
+
+class ProgramFailed(KernelError):
+    def __init__(self, command: str, finished: Finished) -> None:
+        self.finished = finished
+        super().__init__(
+            f"`{command}` exited with status {finished.exit_code}."
+            f"{_stderr_section(finished.stderr)}"
+        )
+
+
+class ProtocolError(KernelError):
+    """A program printed something on stdout that is not a JSON object."""
+
+
+def _stderr_section(stderr: str) -> str:
+    lines = stderr.rstrip().splitlines()
+    if not lines:
+        return " It wrote nothing on stderr."
+    shown = lines[-STDERR_TAIL_LINES:]
+    cut = f" (last {len(shown)} of {len(lines)} lines)" if len(lines) > len(shown) else ""
+    return f"\n\nIts stderr{cut}:\n" + "\n".join(shown)
+
+
+@dataclass(frozen=True)
+class Build:
+    language: str
+    experiment: str
+    features: tuple[str, ...]
+    binary: Path
+    content_hash: str
+    toolchain: str
+    cached: bool
+    build_s: float  # seconds this call spent building (0 when cached)
+
+    @property
+    def binary_bytes(self) -> int:
+        return self.binary.stat().st_size
+
+
+@dataclass(frozen=True)
+class CompileDiagnostics:
+    """The compiler's refusal, as an expected result rather than an exception."""
+
+    language: str
+    experiment: str
+    features: tuple[str, ...]
+    source: Path
+    exit_code: int
+    text: str
+    error_codes: tuple[str, ...] = field(default=())
+
+    @property
+    def first_error(self) -> str:
+        """The first line of the compiler's first error message."""
+        for line in self.text.splitlines():
+            if re.match(r"^(error(\[E\d+\])?:|\S+\.go:\d+:\d+:)", line.strip()):
+                return line.strip()
+        return self.text.strip().splitlines()[0] if self.text.strip() else ""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    build: Build
+    finished: Finished
+    records: list[dict]
+
+    @property
+    def exit_code(self) -> int:
+        return self.finished.exit_code
+
+    @property
+    def stderr(self) -> str:
+        return self.finished.stderr
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return self.finished.peak_rss_bytes
+
+    @property
+    def wall_s(self) -> float:
+        return self.finished.wall_s
+
+    def process_columns(self) -> dict[str, object]:
+        return {
+            "language": self.build.language,
+            "experiment": self.build.experiment,
+            "features": ",".join(self.build.features),
+            "toolchain": self.build.toolchain,
+            "exit_code": self.finished.exit_code,
+            "wall_s": self.finished.wall_s,
+            "user_s": self.finished.user_s,
+            "system_s": self.finished.system_s,
+            "peak_rss_bytes": self.finished.peak_rss_bytes,
+            "binary_bytes": self.build.binary_bytes,
+            **provenance.host(),
+        }
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per JSON record the program printed, with the process and host columns."""
+        columns = self.process_columns()
+        frame = pd.DataFrame.from_records(self.records)
+        for name, value in columns.items():
+            frame[name] = value
+        return frame
+
+
+class Kernel(ABC):
+    """Builds and runs the experiments of one language. Subclasses: GoKernel, RustKernel."""
+
+    language: ClassVar[str]
+    requirement: ClassVar[Requirement]
+    default_root: ClassVar[Path]
+    # Files and folders every experiment of the language is built from, besides its own folder.
+    shared_inputs: ClassVar[tuple[str, ...]]
+
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str] | None = None,
+        cache: Path | None = None,
+        root: Path | None = None,
+    ) -> None:
+        self.env = dict(os.environ if env is None else env)
+        self.cache = cache or paths.cache_dir()
+        self.root = root or self.default_root
+        self._toolchain: Toolchain | None = None
+
+    # -- toolchain ----------------------------------------------------------------------------
+    def toolchain(self) -> Toolchain:
+        """The compiler this kernel uses; raises ToolchainMissing with install advice."""
+        if self._toolchain is None:
+            executable, version = locate(self.requirement, self.env)
+            self._toolchain = Toolchain(executable, version)
+        return self._toolchain
+
+    # -- sources ------------------------------------------------------------------------------
+    def experiments(self) -> list[str]:
+        return sorted(p.name for p in self.root.iterdir() if self._is_experiment(p))
+
+    @abstractmethod
+    def _is_experiment(self, path: Path) -> bool: ...
+
+    def source(self, experiment: str) -> Path:
+        folder = self.root / experiment
+        if not self._is_experiment(folder):
+            known = ", ".join(self.experiments()) or "none"
+            raise KernelError(
+                f"There is no {self.language} experiment `{experiment}` in {self.root} "
+                f"(known: {known})."
+            )
+        return folder
+
+    def content_hash(self, experiment: str, features: Sequence[str], options: str = "") -> str:
+        digest = hashlib.sha256()
+        for part in (CACHE_FORMAT, self.toolchain().version, ",".join(features), options):
+            digest.update(part.encode() + b"\0")
+        inputs = [self.source(experiment), *(self.root / p for p in self.shared_inputs)]
+        for path in _files(inputs):
+            digest.update(str(path.relative_to(self.root)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()[:20]
+
+    # -- building -----------------------------------------------------------------------------
+    def build(self, experiment: str, features: Sequence[str] = (), *, race: bool = False) -> Build:
+        """Build ``experiment`` in release mode (or reuse the cached binary) and return it."""
+        outcome = self._build(experiment, tuple(features), race)
+        if isinstance(outcome, CompileDiagnostics):
+            raise CompileError(outcome)
+        return outcome
+
+    def expect_compile_error(
+        self, experiment: str, features: Sequence[str] = ()
+    ) -> CompileDiagnostics:
+        """Build a program the compiler is expected to refuse, and return its diagnostics.
+
+        Raises UnexpectedCompileSuccess if it compiles after all.
+        """
+        outcome = self._build(experiment, tuple(features), race=False)
+        if isinstance(outcome, Build):
+            raise UnexpectedCompileSuccess(
+                f"{self.language} compiled `{experiment}` with features {list(features)}, but "
+                f"the course expects the compiler to refuse it."
+            )
+        return outcome
+
+    def _build(
+        self, experiment: str, features: tuple[str, ...], race: bool
+    ) -> Build | CompileDiagnostics:
+        self._check_options(race)
+        toolchain = self.toolchain()
+        key = self.content_hash(experiment, features, f"race={race}")
+        binary = self.cache / "bin" / self.language / experiment / key / experiment
+        if binary.exists():
+            return Build(self.language, experiment, features, binary, key, toolchain.version,
+                         cached=True, build_s=0.0)
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(dir=binary.parent) as scratch:
+            staged = Path(scratch) / experiment
+            finished = self._compile(experiment, features, race, staged)
+            if finished.timed_out:
+                raise RunTimeout(" ".join(finished.argv), finished, BUILD_TIMEOUT_S)
+            if finished.exit_code != 0 or not staged.exists():
+                text = finished.stderr if finished.stderr.strip() else finished.stdout
+                return CompileDiagnostics(
+                    language=self.language,
+                    experiment=experiment,
+                    features=features,
+                    source=self.source(experiment),
+                    exit_code=finished.exit_code,
+                    text=text,
+                    error_codes=tuple(dict.fromkeys(re.findall(r"error\[(E\d{4})\]", text))),
+                )
+            os.replace(staged, binary)
+        return Build(self.language, experiment, features, binary, key, toolchain.version,
+                     cached=False, build_s=time.perf_counter() - started)
+
+    def _check_options(self, race: bool) -> None:
+        del race
+
+    @abstractmethod
+    def _compile(
+        self, experiment: str, features: tuple[str, ...], race: bool, output: Path
+    ) -> Finished: ...
+
+    # -- running ------------------------------------------------------------------------------
+    def run(
+        self,
+        experiment: str,
+        args: Sequence[str | int | float] = (),
+        *,
+        features: Sequence[str] = (),
+        race: bool = False,
+        env: Mapping[str, str] | None = None,
+        timeout_s: float = 120.0,
+        check: bool = True,
+    ) -> RunResult:
+        """Build (or reuse) ``experiment``, run it with ``args`` and parse its JSON Lines."""
+        build = self.build(experiment, features, race=race)
+        argv = [str(build.binary), *map(str, args)]
+        child_env = {**self.env, **(env or {})}
+        command = f"{self.language}:{experiment} {' '.join(map(str, args))}".strip()
+        finished = run_child(argv, env=child_env, cwd=self.source(experiment), timeout_s=timeout_s)
+        if finished.timed_out:
+            raise RunTimeout(command, finished, timeout_s)
+        if check and finished.exit_code != 0:
+            raise ProgramFailed(command, finished)
+        return RunResult(build, finished, _parse_json_lines(command, finished.stdout))
+
+
+class GoKernel(Kernel):
+    """Go experiments: ``go build -trimpath`` of ``code/go/<name>`` (optimised by default)."""
+
+    language = "go"
+    requirement = GO
+    default_root = paths.GO_MODULE
+    shared_inputs = ("go.mod", "go.sum", "internal")
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - same keywords as Kernel
+        super().__init__(**kwargs)
+        # Never let the go command try to download another toolchain.
+        self.env.setdefault("GOTOOLCHAIN", "local")
+
+    def _is_experiment(self, path: Path) -> bool:
+        return path.is_dir() and path.name != "internal" and any(path.glob("*.go"))
+
+    def _compile(
+        self, experiment: str, features: tuple[str, ...], race: bool, output: Path
+    ) -> Finished:
+        argv = [self.toolchain().executable, "build", "-trimpath", "-o", str(output)]
+        if race:
+            argv.append("-race")
+        if features:
+            argv += ["-tags", ",".join(features)]
+        argv.append(f"./{experiment}")
+        return run_child(argv, env=self.env, cwd=self.root, timeout_s=BUILD_TIMEOUT_S)
+
+
+class RustKernel(Kernel):
+    """Rust experiments: ``cargo build --release --locked -p <name>`` in the workspace."""
+
+    language = "rust"
+    requirement = CARGO
+    default_root = paths.RUST_WORKSPACE
+    shared_inputs = ("Cargo.toml", "Cargo.lock", "measure")
+
+    def _is_experiment(self, path: Path) -> bool:
+        return (path / "Cargo.toml").is_file() and (path / "src" / "main.rs").is_file()
+
+    def _check_options(self, race: bool) -> None:
+        if race:
+            raise KernelError(
+                "Rust has no run-time race detector to build in: safe Rust's data races are "
+                "refused at compile time. Use expect_compile_error() to show that."
+            )
+
+    @property
+    def target_dir(self) -> Path:
+        return self.cache / "cargo-target"
+
+    def _compile(
+        self, experiment: str, features: tuple[str, ...], race: bool, output: Path
+    ) -> Finished:
+        argv = [self.toolchain().executable, "build", "--release", "--locked", "--color", "never",
+                "-p", experiment]
+        if features:
+            argv += ["--features", ",".join(features)]
+        env = {**self.env, "CARGO_TARGET_DIR": str(self.target_dir), "CARGO_TERM_PROGRESS_WHEN": "never"}
+        finished = run_child(argv, env=env, cwd=self.root, timeout_s=BUILD_TIMEOUT_S)
+        if finished.exit_code == 0:
+            shutil.copy2(self.target_dir / "release" / experiment, output)
+        return finished
+
+
+def _files(inputs: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in inputs:
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found += [
+                p for p in path.rglob("*")
+                if p.is_file() and "target" not in p.relative_to(path).parts
+            ]
+    return sorted(found)
+
+
+def _parse_json_lines(command: str, stdout: str) -> list[dict]:
+    records = []
+    for number, line in enumerate(stdout.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ProtocolError(
+                f"`{command}` printed a line on stdout that is not JSON (line {number}: "
+                f"{line[:200]!r}: {err}). Programs print measurements as JSON Lines on stdout "
+                f"and human text on stderr."
+            ) from err
+        if not isinstance(record, dict):
+            raise ProtocolError(f"`{command}` line {number} is JSON but not an object: {line[:200]!r}")
+        records.append(record)
+    return records
