@@ -273,8 +273,16 @@ class Kernel(ABC):
         key = self.content_hash(experiment, features, f"race={race}")
         binary = self.cache / "bin" / self.language / experiment / key / experiment
         if binary.exists():
-            return Build(self.language, experiment, features, binary, key, toolchain.version,
-                         cached=True, build_s=0.0)
+            return Build(
+                self.language,
+                experiment,
+                features,
+                binary,
+                key,
+                toolchain.version,
+                cached=True,
+                build_s=0.0,
+            )
         binary.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(dir=binary.parent) as scratch:
@@ -294,8 +302,16 @@ class Kernel(ABC):
                     error_codes=tuple(dict.fromkeys(re.findall(r"error\[(E\d{4})\]", text))),
                 )
             os.replace(staged, binary)
-        return Build(self.language, experiment, features, binary, key, toolchain.version,
-                     cached=False, build_s=time.perf_counter() - started)
+        return Build(
+            self.language,
+            experiment,
+            features,
+            binary,
+            key,
+            toolchain.version,
+            cached=False,
+            build_s=time.perf_counter() - started,
+        )
 
     def _check_options(self, race: bool) -> None:
         del race
@@ -338,7 +354,7 @@ class GoKernel(Kernel):
     default_root = paths.GO_MODULE
     shared_inputs = ("go.mod", "go.sum", "internal")
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - same keywords as Kernel
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         # Never let the go command try to download another toolchain.
         self.env.setdefault("GOTOOLCHAIN", "local")
@@ -383,11 +399,23 @@ class RustKernel(Kernel):
     def _compile(
         self, experiment: str, features: tuple[str, ...], race: bool, output: Path
     ) -> Finished:
-        argv = [self.toolchain().executable, "build", "--release", "--locked", "--color", "never",
-                "-p", experiment]
+        argv = [
+            self.toolchain().executable,
+            "build",
+            "--release",
+            "--locked",
+            "--color",
+            "never",
+            "-p",
+            experiment,
+        ]
         if features:
             argv += ["--features", ",".join(features)]
-        env = {**self.env, "CARGO_TARGET_DIR": str(self.target_dir), "CARGO_TERM_PROGRESS_WHEN": "never"}
+        env = {
+            **self.env,
+            "CARGO_TARGET_DIR": str(self.target_dir),
+            "CARGO_TERM_PROGRESS_WHEN": "never",
+        }
         finished = run_child(argv, env=env, cwd=self.root, timeout_s=BUILD_TIMEOUT_S)
         if finished.exit_code == 0:
             shutil.copy2(self.target_dir / "release" / experiment, output)
@@ -401,7 +429,8 @@ def _files(inputs: Iterable[Path]) -> list[Path]:
             found.append(path)
         elif path.is_dir():
             found += [
-                p for p in path.rglob("*")
+                p
+                for p in path.rglob("*")
                 if p.is_file() and "target" not in p.relative_to(path).parts
             ]
     return sorted(found)
@@ -421,6 +450,8 @@ def _parse_json_lines(command: str, stdout: str) -> list[dict]:
                 f"and human text on stderr."
             ) from err
         if not isinstance(record, dict):
-            raise ProtocolError(f"`{command}` line {number} is JSON but not an object: {line[:200]!r}")
+            raise ProtocolError(
+                f"`{command}` line {number} is JSON but not an object: {line[:200]!r}"
+            )
         records.append(record)
     return records

@@ -6,6 +6,7 @@ The parent reaps the child with ``wait4`` so that it gets the child's own resour
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -35,10 +36,8 @@ class Finished:
 
 
 def _kill_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _group_alive(pgid: int) -> bool:
@@ -72,7 +71,7 @@ def run_child(
     pgid = proc.pid  # start_new_session makes the child the leader of a new group
     streams: dict[str, bytes] = {}
 
-    def drain(name: str, pipe) -> None:  # noqa: ANN001 - a binary file object
+    def drain(name: str, pipe) -> None:
         streams[name] = pipe.read()
         pipe.close()
 

@@ -8,6 +8,8 @@ import os
 import platform
 import subprocess
 
+from IPython.display import Markdown
+
 from gorust.paths import REPO
 from gorust.profile import current_profile
 
@@ -57,5 +59,18 @@ def host() -> dict[str, str | int]:
         "cores": os.cpu_count() or 0,
         "os": operating_system(),
         "commit": git_commit(),
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+def footer(toolchains: dict[str, str]) -> Markdown:
+    """The provenance footer every chapter ends with."""
+    facts = host()
+    rows = [
+        *(f"| {name} | `{version}` |" for name, version in toolchains.items()),
+        f"| CPU | {facts['cpu']} ({facts['cores']} cores) |",
+        f"| OS | {facts['os']} |",
+        f"| Profile | `{facts['profile']}` (set `GVR_PROFILE=quick` or `full`) |",
+        f"| Executed | {facts['measured_at']} (commit `{facts['commit']}`) |",
+    ]
+    return Markdown("| | |\n|---|---|\n" + "\n".join(rows))

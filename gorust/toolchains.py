@@ -76,7 +76,9 @@ def locate(requirement: Requirement, env: Mapping[str, str]) -> tuple[str, str]:
     line = out.stdout.strip()
     match = re.search(requirement.version_pattern, line)
     if match is None:
-        raise ToolchainMissing(f"Could not read a version from `{line}`; the course needs {needed}.")
+        raise ToolchainMissing(
+            f"Could not read a version from `{line}`; the course needs {needed}."
+        )
     found = (int(match.group(1)), int(match.group(2)))
     if found < requirement.minimum:
         raise ToolchainMissing(

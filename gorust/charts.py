@@ -1,0 +1,118 @@
+"""One look for every chart, and a renderer that works with no network.
+
+Altair's default renderer loads Vega from a CDN and draws nothing offline. Ours emits one
+HTML fragment that holds a static SVG of the chart (drawn by vl-convert, so JupyterLab and any
+page without scripts show the chart) and a script that, where the page has loaded the vendored
+Vega bundle (the built book does, from ``_static/vega-bundle.js``), replaces the SVG with the
+interactive chart, tooltips included.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import uuid
+from pathlib import Path
+
+import altair as alt
+import vl_convert
+
+COLORS = {"Go": "#00ADD8", "Rust": "#CE422B"}
+LANGUAGE_NAMES = {"go": "Go", "rust": "Rust"}
+THEME = "gorust"
+RENDERER = "gorust"
+BUNDLE_NAME = "vega-bundle.js"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def language_color(field: str = "Language") -> alt.Color:
+    """Go and Rust in their fixed colours, whatever else the chart shows."""
+    return alt.Color(
+        f"{field}:N",
+        scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+
+
+def with_language_names(frame):
+    """A copy of ``frame`` with a ``Language`` column spelled as readers expect."""
+    named = frame.copy()
+    named["Language"] = named["language"].map(LANGUAGE_NAMES)
+    return named
+
+
+@alt.theme.register(THEME, enable=False)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": "normal",
+                "gridColor": "#e6e6e6",
+                "domainColor": "#888",
+                "tickColor": "#888",
+            },
+            "legend": {"labelFontSize": 13, "symbolSize": 120},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleColor": "#555"},
+            "header": {"labelFontSize": 13, "titleFontSize": 13},
+            "range": {"category": list(COLORS.values())},
+        }
+    }
+
+
+def _render(spec: dict, **metadata) -> dict:
+    del metadata
+    return {"text/html": chart_html(spec), "text/plain": "<chart>"}
+
+
+def chart_html(spec: dict) -> str:
+    """The HTML fragment for one chart: static SVG now, interactive once Vega is loaded."""
+    element_id = f"gorust-chart-{uuid.uuid4().hex[:12]}"
+    svg = vl_convert.vegalite_to_svg(spec)
+    options = {
+        "renderer": "svg",
+        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    }
+    script = (
+        "(function () {"
+        f"var el = document.getElementById({json.dumps(element_id)});"
+        "if (!el || typeof window.vegaEmbed !== 'function') { return; }"
+        f"window.vegaEmbed(el, {json.dumps(spec)}, {json.dumps(options)})"
+        ".then(function () { el.dataset.rendered = 'vega'; })"
+        ".catch(function (err) { el.dataset.rendered = 'error'; console.error(err); });"
+        "})();"
+    )
+    return (
+        f'<div id="{element_id}" class="gorust-chart" '
+        f'aria-label="{html.escape(spec.get("description", "chart"))}">{svg}</div>'
+        f"<script>{script}</script>"
+    )
+
+
+def enable() -> None:
+    """Use the course's theme and renderer (call once at the top of a chapter)."""
+    alt.renderers.register(RENDERER, _render)
+    alt.renderers.enable(RENDERER)
+    alt.theme.enable(THEME)
+
+
+def write_bundle(static_dir: Path) -> Path:
+    """Vendor vl-convert's Vega, Vega-Lite and Vega-Embed bundle into the book's static files.
+
+    The bundle is wrapped in a function scope: at top level its minified names would clash
+    with Sphinx's own globals (``_`` among them). It exports ``window.vegaEmbed`` itself.
+    """
+    bundle = vl_convert.javascript_bundle()
+    target = static_dir / BUNDLE_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f"(function () {{\n{bundle}\n}})();\n", encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(write_bundle(Path(sys.argv[1] if len(sys.argv) > 1 else "_static")))

@@ -1,0 +1,35 @@
+"""The claim-check table every chapter ends its experiments with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from IPython.display import Markdown
+
+VERDICTS = ("holds", "does not hold", "depends", "inconclusive here")
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim: str  # the article's words, quoted briefly
+    measured: str  # what this chapter measured, with numbers
+    anchor: str  # the public figure to compare against, with its source
+    verdict: str  # one of VERDICTS, optionally followed by ": why"
+
+    def __post_init__(self) -> None:
+        if not self.verdict.startswith(VERDICTS):
+            raise ValueError(f"verdict {self.verdict!r} must start with one of {VERDICTS}")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table(claims: Iterable[Claim]) -> Markdown:
+    rows = ["| Claim | Measured here | Public anchor | Verdict |", "|---|---|---|---|"]
+    rows += [
+        f"| {_cell(c.claim)} | {_cell(c.measured)} | {_cell(c.anchor)} | **{_cell(c.verdict)}** |"
+        for c in claims
+    ]
+    return Markdown("\n".join(rows))

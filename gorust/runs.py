@@ -1,0 +1,51 @@
+"""Running the same experiment in both languages, fairly."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import pandas as pd
+from IPython.display import Markdown
+
+from gorust import provenance
+from gorust.kernels import GoKernel, Kernel, RustKernel
+
+
+@functools.cache
+def kernels() -> tuple[GoKernel, RustKernel]:
+    """The chapter's Go and Rust kernels (toolchains checked on first use)."""
+    return GoKernel(), RustKernel()
+
+
+def interleaved(
+    experiment: str,
+    args: Sequence[str | int | float],
+    *,
+    rounds: int,
+    languages: Sequence[Kernel] | None = None,
+    timeout_s: float = 300.0,
+) -> pd.DataFrame:
+    """Run ``experiment`` ``rounds`` times per language, alternating which goes first.
+
+    Alternating spreads slow drifts of a shared machine (other load, frequency changes) over
+    both languages instead of charging them to whichever ran second. Both programs are built
+    before the first timed run.
+    """
+    chosen = list(languages or kernels())
+    for kernel in chosen:
+        kernel.build(experiment)
+    frames = []
+    for round_number in range(rounds):
+        order = chosen if round_number % 2 == 0 else chosen[::-1]
+        for kernel in order:
+            frame = kernel.run(experiment, args, timeout_s=timeout_s).frame
+            frame["round"] = round_number
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def chapter_footer() -> Markdown:
+    """The provenance footer: toolchains of this run, host, profile and date."""
+    go, rust = kernels()
+    return provenance.footer({"Go": go.toolchain().version, "Rust": rust.toolchain().version})
