@@ -86,3 +86,24 @@ def locate(requirement: Requirement, env: Mapping[str, str]) -> tuple[str, str]:
             f"needs {needed}; {requirement.install_hint}."
         )
     return executable, line
+
+
+def main() -> int:
+    """Check both toolchains and say which versions the course will use."""
+    import os
+    import sys
+
+    status = 0
+    for requirement in (GO, CARGO):
+        try:
+            executable, version = locate(requirement, os.environ)
+        except ToolchainMissing as missing:
+            print(f"✗ {missing}", file=sys.stderr)
+            status = 1
+        else:
+            print(f"✓ {version} ({executable}; need {requirement.minimum_text}+)")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+import os
+import sys
+import time
+
+from gorust.process import run_child
+
+
+def test_reports_exit_status_output_and_peak_rss_of_the_child_alone():
+    allocate = "b = bytearray(200 * 1024 * 1024); print('done'); raise SystemExit(4)"
+    finished = run_child([sys.executable, "-c", allocate], timeout_s=60)
+    assert finished.exit_code == 4
+    assert finished.stdout.strip() == "done"
+    assert not finished.timed_out
+    # The child touched 200 MiB; the parent (this test) did not.
+    assert 200 * 1024 * 1024 <= finished.peak_rss_bytes < 400 * 1024 * 1024
+
+
+def test_timeout_kills_the_whole_process_group():
+    spawn = (
+        "import subprocess, time\n"
+        "p = subprocess.Popen(['sleep', '600'])\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    started = time.monotonic()
+    finished = run_child([sys.executable, "-c", spawn], timeout_s=2)
+    assert finished.timed_out
+    assert time.monotonic() - started < 30
+    grandchild = int(finished.stdout.split()[0])
+    assert not _running(grandchild)
+
+
+def test_grandchildren_left_behind_by_a_finished_child_are_killed():
+    orphan = "import subprocess; print(subprocess.Popen(['sleep', '600']).pid)"
+    finished = run_child([sys.executable, "-c", orphan], timeout_s=30)
+    assert finished.exit_code == 0
+    assert not _running(int(finished.stdout.strip()))
+
+
+def _running(pid: int) -> bool:
+    """True if pid exists and is not a zombie waiting to be reaped."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.1)
+    return os.path.exists(f"/proc/{pid}")
