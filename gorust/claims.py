@@ -26,10 +26,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _verdict(verdict: str) -> str:
+    """The verdict word in bold, its reason (after a colon) in plain text."""
+    word, _, reason = verdict.partition(":")
+    return f"**{_cell(word)}**" + (f":{_cell(reason)}" if reason else "")
+
+
 def table(claims: Iterable[Claim]) -> Markdown:
     rows = ["| Claim | Measured here | Public anchor | Verdict |", "|---|---|---|---|"]
     rows += [
-        f"| {_cell(c.claim)} | {_cell(c.measured)} | {_cell(c.anchor)} | **{_cell(c.verdict)}** |"
+        f"| {_cell(c.claim)} | {_cell(c.measured)} | {_cell(c.anchor)} | {_verdict(c.verdict)} |"
         for c in claims
     ]
     return Markdown("\n".join(rows))
