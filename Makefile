@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/go-vs-rust-measured/cargo-target
 export GOTOOLCHAIN := local
 
-.PHONY: book test setup toolchains lint unit code-tests notebooks html browser clean
+.PHONY: book test setup toolchains lint unit code-tests notebooks html browser clean refresh-notebooks
 
 book: setup html
 	@echo "The executed book is at $(CURDIR)/_build/html/index.html"
@@ -60,3 +60,7 @@ browser:
 
 clean:
 	rm -rf _build $(VENV) _static/vega-bundle.js
+
+# For chapter authors: execute every chapter and commit only the outputs nbval checks.
+refresh-notebooks: setup
+	$(BIN)/python -m gorust.notebooks chapters/*.ipynb

@@ -1,0 +1,54 @@
+"""Keep the chapters' committed outputs honest: only the checked ones.
+
+nbval compares a cell's fresh output with the committed one for cells marked
+``# NBVAL_CHECK_OUTPUT``; every other output is measured anew on each run, so committing it
+would only ship stale numbers. ``python -m gorust.notebooks chapters/*.ipynb`` executes each
+chapter and keeps the outputs of checked cells alone.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def is_checked(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
+
+
+def refresh(path: Path, timeout_s: int = 1200) -> int:
+    """Execute ``path`` in place, keep only checked outputs; return how many were kept."""
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=timeout_s,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    kept = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        if is_checked(cell):
+            kept += 1  # nbval skips a reference cell without an execution count
+        else:
+            cell.outputs = []
+            cell.execution_count = None
+    nbformat.write(notebook, path)
+    return kept
+
+
+def main(argv: list[str]) -> int:
+    for name in argv:
+        kept = refresh(Path(name))
+        print(f"{name}: executed; kept {kept} checked output(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
