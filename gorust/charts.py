@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import vl_convert
 
 COLORS = {"Go": "#00ADD8", "Rust": "#CE422B"}
@@ -34,7 +35,7 @@ def language_color(field: str = "Language") -> alt.Color:
     )
 
 
-def with_language_names(frame):
+def with_language_names(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with a ``Language`` column spelled as readers expect."""
     named = frame.copy()
     named["Language"] = named["language"].map(LANGUAGE_NAMES)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -110,7 +111,7 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
 
 
 # -- Experiment 2: monomorphization and size ---------------------------------------------------
-def text_section_bytes(binary) -> int:
+def text_section_bytes(binary: Path) -> int:
     """Size of the machine code (.text section) of an ELF binary."""
     with open(binary, "rb") as stream:
         section = ELFFile(stream).get_section_by_name(".text")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 # After SIGTERM a group gets this long to exit before SIGKILL.
 TERMINATE_GRACE_S = 2.0
@@ -71,7 +72,7 @@ def run_child(
     pgid = proc.pid  # start_new_session makes the child the leader of a new group
     streams: dict[str, bytes] = {}
 
-    def drain(name: str, pipe) -> None:
+    def drain(name: str, pipe: IO[bytes]) -> None:
         streams[name] = pipe.read()
         pipe.close()
 

@@ -7,11 +7,16 @@ Run after `make html` (`make test` does both); skipped with a reason if there is
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gorust.paths import REPO
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Route
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +39,7 @@ def _pages() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     if not (HTML / "intro.html").exists():
         pytest.fail("No built book in _build/html: run `make html` (or `make book`) first.")
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -56,12 +61,12 @@ def test_every_chapter_is_in_the_build():
 
 
 @pytest.mark.parametrize("page_path", _pages(), ids=lambda p: p.stem)
-def test_page_renders_its_charts_offline(browser, page_path: Path):
+def test_page_renders_its_charts_offline(browser: Browser, page_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     outside: list[str] = []
     errors: list[str] = []
 
-    def refuse_network(route) -> None:
+    def refuse_network(route: Route) -> None:
         if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
             route.continue_()
         else:
