@@ -9,7 +9,8 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 # Rust's build directory lives outside the repository, so a fresh clone reuses compiled
 # dependencies; the kernels use the same one.
-export CARGO_TARGET_DIR ?= $(HOME)/.cache/go-vs-rust-measured/cargo-target
+export GVR_CACHE_DIR ?= $(HOME)/.cache/go-vs-rust-measured
+export CARGO_TARGET_DIR ?= $(GVR_CACHE_DIR)/cargo-target
 export GOTOOLCHAIN := local
 
 .PHONY: book test setup toolchains lint unit code-tests notebooks html browser clean refresh-notebooks

@@ -29,9 +29,9 @@ def generics_cost(profile: Profile | None = None) -> pd.DataFrame:
     profile = profile or current_profile()
     args = [
         "--samples",
-        profile.pick(quick=5, full=20),
+        profile.pick(quick=7, full=20),
         "--target-ms",
-        profile.pick(quick=10, full=40),
+        profile.pick(quick=20, full=50),
     ]
     frame = interleaved("generics_cost", args, rounds=profile.repetitions)
     data.save(frame, CHAPTER, "generics_cost")
