@@ -15,6 +15,7 @@ from gorust.kernels import (
     RunResult,
     RunTimeout,
     RustKernel,
+    Server,
     ToolchainMissing,
     UnexpectedCompileSuccess,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "RunResult",
     "RunTimeout",
     "RustKernel",
+    "Server",
     "ToolchainMissing",
     "UnexpectedCompileSuccess",
     "current_profile",

@@ -27,7 +27,7 @@ from typing import ClassVar
 import pandas as pd
 
 from gorust import paths, provenance
-from gorust.process import Finished, run_child
+from gorust.process import Child, Finished, current_rss_bytes, run_child
 from gorust.toolchains import CARGO, GO, Requirement, Toolchain, ToolchainMissing, locate
 
 # Bump when the cache layout or the build commands change, to invalidate old binaries.
@@ -47,6 +47,7 @@ __all__ = [
     "RunResult",
     "RunTimeout",
     "RustKernel",
+    "Server",
     "ToolchainMissing",
     "UnexpectedCompileSuccess",
 ]
@@ -271,7 +272,8 @@ class Kernel(ABC):
         self._check_options(race)
         toolchain = self.toolchain()
         key = self.content_hash(experiment, features, f"race={race}")
-        binary = self.cache / "bin" / self.language / experiment / key / experiment
+        name = Path(experiment).name
+        binary = self.cache / "bin" / self.language / experiment / key / name
         if binary.exists():
             return Build(
                 self.language,
@@ -286,7 +288,7 @@ class Kernel(ABC):
         binary.parent.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(dir=binary.parent) as scratch:
-            staged = Path(scratch) / experiment
+            staged = Path(scratch) / name
             finished = self._compile(experiment, features, race, staged)
             if finished.timed_out:
                 raise RunTimeout(" ".join(finished.argv), finished, BUILD_TIMEOUT_S)
@@ -330,20 +332,94 @@ class Kernel(ABC):
         features: Sequence[str] = (),
         race: bool = False,
         env: Mapping[str, str] | None = None,
+        cpus: str | None = None,
         timeout_s: float = 120.0,
         check: bool = True,
     ) -> RunResult:
-        """Build (or reuse) ``experiment``, run it with ``args`` and parse its JSON Lines."""
+        """Build (or reuse) ``experiment``, run it with ``args`` and parse its JSON Lines.
+
+        ``cpus`` (e.g. ``"1"``) pins the program to those cores with ``taskset``.
+        """
         build = self.build(experiment, features, race=race)
-        argv = [str(build.binary), *map(str, args)]
+        argv = [*_pinned(cpus), str(build.binary), *map(str, args)]
         child_env = {**self.env, **(env or {})}
-        command = f"{self.language}:{experiment} {' '.join(map(str, args))}".strip()
+        command = _describe(self.language, experiment, args)
         finished = run_child(argv, env=child_env, cwd=self.source(experiment), timeout_s=timeout_s)
         if finished.timed_out:
             raise RunTimeout(command, finished, timeout_s)
         if check and finished.exit_code != 0:
             raise ProgramFailed(command, finished)
         return RunResult(build, finished, _parse_json_lines(command, finished.stdout))
+
+    def serve(
+        self,
+        experiment: str,
+        args: Sequence[str | int | float] = (),
+        *,
+        env: Mapping[str, str] | None = None,
+        cpus: str | None = None,
+        ready_timeout_s: float = 30.0,
+    ) -> Server:
+        """Start a server experiment and wait until it prints its first JSON line (e.g. its port).
+
+        Use the result as a context manager: leaving the block stops the server (SIGTERM, then
+        SIGKILL for its whole process group), whatever happened inside.
+        """
+        build = self.build(experiment)
+        command = _describe(self.language, experiment, args)
+        child = Child(
+            [*_pinned(cpus), str(build.binary), *map(str, args)],
+            env={**self.env, **(env or {})},
+            cwd=self.source(experiment),
+        )
+        line = child.first_stdout_line(ready_timeout_s)
+        ready = _parse_json_lines(command, line) if line else []
+        if not ready:
+            finished = child.finish(10.0, terminate=True)
+            raise KernelError(
+                f"`{command}` did not report that it was ready within {ready_timeout_s:g} s "
+                f"(exit status {finished.exit_code}); it was stopped."
+                f"{_stderr_section(finished.stderr)}"
+            )
+        return Server(build, child, command, ready[0])
+
+
+class Server:
+    """A running server experiment; its first JSON line is ``ready`` (e.g. ``{"port": ...}``)."""
+
+    def __init__(self, build: Build, child: Child, command: str, ready: dict) -> None:
+        self.build = build
+        self.command = command
+        self.ready = ready
+        self._child = child
+        self.result: RunResult | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._child.pid
+
+    @property
+    def port(self) -> int:
+        return int(self.ready["port"])
+
+    def rss_bytes(self) -> int:
+        """The server's resident memory now."""
+        return current_rss_bytes(self._child.pid)
+
+    def stop(self, timeout_s: float = 10.0) -> RunResult:
+        """Stop the server and return what it printed, with its peak RSS from ``wait4``."""
+        if self.result is None:
+            finished = self._child.finish(timeout_s, terminate=True)
+            self.result = RunResult(
+                self.build, finished, _parse_json_lines(self.command, finished.stdout)
+            )
+        return self.result
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class GoKernel(Kernel):
@@ -420,6 +496,19 @@ class RustKernel(Kernel):
         if finished.exit_code == 0:
             shutil.copy2(self.target_dir / "release" / experiment, output)
         return finished
+
+
+def _pinned(cpus: str | None) -> list[str]:
+    if cpus is None:
+        return []
+    taskset = shutil.which("taskset")
+    if taskset is None:
+        raise KernelError("Pinning to cores needs `taskset` (Debian package util-linux).")
+    return [taskset, "-c", cpus]
+
+
+def _describe(language: str, experiment: str, args: Sequence[object]) -> str:
+    return f"{language}:{experiment} {' '.join(map(str, args))}".strip()
 
 
 def _files(inputs: Iterable[Path]) -> list[Path]:

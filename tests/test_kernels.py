@@ -158,3 +158,31 @@ def test_build_cache_lives_outside_the_repository():
     kernel = RustKernel()
     repo = Path(__file__).resolve().parents[1]
     assert repo not in kernel.target_dir.parents
+
+
+def test_serve_starts_a_server_on_a_free_port_and_stops_it_cleanly(kernel):
+    import socket
+
+    with kernel.serve("echo_server") as server:
+        assert server.port > 0
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
+            conn.sendall(b"ping")
+            assert conn.recv(16) == b"ping"
+        assert server.rss_bytes() > 0
+        pid = server.pid
+    result = server.stop()
+    assert result.exit_code == 0  # SIGTERM is a graceful stop for both servers
+    assert result.peak_rss_bytes > 0
+    assert not _running(pid)
+
+
+def test_a_server_that_never_gets_ready_is_stopped_with_its_stderr(kernel):
+    with pytest.raises(KernelError, match="did not report that it was ready") as failure:
+        kernel.serve("kernel_selftest", ["--mode", "fail"], ready_timeout_s=10)
+    assert "failing on purpose" in str(failure.value)
+
+
+def test_tools_build_from_their_own_folder():
+    build = GoKernel().build("tools/echo_client")
+    assert build.binary.name == "echo_client"
+    assert "tools" not in GoKernel().experiments()

@@ -50,3 +50,17 @@ def _running(pid: int) -> bool:
             return False
         time.sleep(0.1)
     return os.path.exists(f"/proc/{pid}")
+
+
+def test_peak_rss_is_the_childs_own_even_when_the_parent_is_large():
+    ballast = bytearray(300 * 1024 * 1024)  # the parent's RSS must not leak into the child's
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    finished = run_child([sys.executable, "-c", "pass"], timeout_s=60)
+    assert finished.exit_code == 0
+    assert 1_000_000 < finished.peak_rss_bytes < 100 * 1024 * 1024
+    del ballast
+
+
+def test_a_child_killed_by_a_signal_reports_a_negative_status():
+    finished = run_child([sys.executable, "-c", "import os; os.kill(os.getpid(), 9)"], timeout_s=30)
+    assert finished.exit_code == -9

@@ -1,0 +1,498 @@
+"""Part 2 — Concurrency Models: what a waiting task costs, who gets preempted, and what a
+connection costs an echo server."""
+
+from __future__ import annotations
+
+import re
+import resource
+import time
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from gorust import charts, data, paths
+from gorust.claims import Claim
+from gorust.profile import Profile, current_profile
+from gorust.runs import kernels
+
+CHAPTER = "part2"
+# (language, model, label) of every task model, in chart order.
+TASK_MODELS = (
+    ("go", "goroutine", "Go goroutines"),
+    ("rust", "tokio", "Rust tokio tasks"),
+    ("rust", "thread", "Rust OS threads"),
+)
+THREAD_LIMIT = 10_000  # OS threads are shown up to here, as the article's contrast
+# Server on core 0, load client on core 1: they never compete for one core.
+SERVER_CPUS, CLIENT_CPUS = "0", "1"
+# Axis labels for the percentile ("nines") axis of the latency chart.
+NINES_LABELS = (
+    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
+    "'100000': 'max'}[datum.label] || datum.label"
+)
+
+
+# -- Experiment 1: memory per task -------------------------------------------------------------
+def task_counts(profile: Profile) -> list[int]:
+    return profile.pick(
+        quick=[0, 1_000, 10_000, 100_000], full=[0, 1_000, 10_000, 100_000, 1_000_000]
+    )
+
+
+def task_memory(profile: Profile | None = None) -> pd.DataFrame:
+    """Peak RSS, spawn and join time of N waiting tasks per model, repeated."""
+    profile = profile or current_profile()
+    go, rust = kernels()
+    frames = []
+    for repetition in range(profile.repetitions):
+        for language, model, label in TASK_MODELS:
+            kernel = go if language == "go" else rust
+            for tasks in task_counts(profile):
+                if model == "thread" and tasks > THREAD_LIMIT:
+                    continue
+                frame = kernel.run(
+                    "task_memory", ["--model", model, "--tasks", tasks], timeout_s=300
+                ).frame
+                frame["label"] = label
+                frame["repetition"] = repetition
+                frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    data.save(frame, CHAPTER, "task_memory")
+    return frame
+
+
+def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
+    """Median peak RSS above the zero-task baseline, divided by the number of tasks."""
+    medians = (
+        memory.groupby(["language", "label", "tasks"], sort=False)
+        .agg(
+            peak_rss_bytes=("peak_rss_bytes", "median"),
+            spawn_s=("spawn_s", "median"),
+            join_s=("join_s", "median"),
+            runs=("peak_rss_bytes", "size"),
+        )
+        .reset_index()
+    )
+    baseline = medians[medians.tasks == 0].set_index("label").peak_rss_bytes
+    rows = medians[medians.tasks > 0].copy()
+    rows["baseline_rss_bytes"] = rows.label.map(baseline)
+    rows["bytes_per_task"] = (rows.peak_rss_bytes - rows.baseline_rss_bytes) / rows.tasks
+    rows["spawn_us_per_task"] = rows.spawn_s / rows.tasks * 1e6
+    return rows.reset_index(drop=True)
+
+
+def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
+    frame = charts.with_language_names(per_task)
+    frame["peak_rss_mib"] = frame.peak_rss_bytes / 2**20
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
+        .encode(
+            x=alt.X("tasks:Q", scale=alt.Scale(type="log"), title="waiting tasks (log scale)"),
+            y=alt.Y(
+                "peak_rss_mib:Q",
+                scale=alt.Scale(type="log"),
+                title="peak RSS of the process (MiB, log scale)",
+            ),
+            color=charts.language_color(),
+            strokeDash=alt.StrokeDash("label:N", title=None, legend=alt.Legend(orient="top")),
+            detail="label:N",
+            tooltip=[
+                alt.Tooltip("label:N", title="model"),
+                alt.Tooltip("tasks:Q", format=","),
+                alt.Tooltip("peak_rss_mib:Q", title="peak RSS (MiB)", format=",.1f"),
+                alt.Tooltip("bytes_per_task:Q", title="bytes per task", format=",.0f"),
+                alt.Tooltip("spawn_us_per_task:Q", title="µs to start one", format=".2f"),
+                "runs",
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                "Memory of N tasks that wait at one gate",
+                subtitle="median peak RSS (wait4) over repeated runs; OS threads up to 10,000",
+            ),
+            description="Peak memory against waiting tasks: goroutines, tokio tasks, OS threads",
+        )
+    )
+
+
+# -- Experiment 2: preemption --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Variant:
+    language: str
+    label: str
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+
+
+PREEMPTION_VARIANTS = (
+    Variant("go", "Go, GOMAXPROCS=1"),
+    Variant("go", "Go, GODEBUG=asyncpreemptoff=1", env=(("GODEBUG", "asyncpreemptoff=1"),)),
+    Variant("rust", "Rust tokio current_thread", ("--mode", "busy")),
+    Variant("rust", "Rust + yield_now()", ("--mode", "yield_now")),
+    Variant("rust", "Rust + spawn_blocking()", ("--mode", "spawn_blocking")),
+)
+BUSY_MS = 300
+
+
+def preemption(profile: Profile | None = None) -> pd.DataFrame:
+    """Every tick's lateness, per variant and repetition; busy-loop span in busy_* columns."""
+    profile = profile or current_profile()
+    go, rust = kernels()
+    frames = []
+    for repetition in range(profile.repetitions):
+        for variant in PREEMPTION_VARIANTS:
+            kernel = go if variant.language == "go" else rust
+            args = [
+                *variant.args,
+                "--busy-ms",
+                BUSY_MS,
+                "--busy-start-ms",
+                100,
+                "--duration-ms",
+                600,
+            ]
+            frame = kernel.run("preemption", args, env=dict(variant.env), timeout_s=60).frame
+            span = frame.dropna(subset=["busy_start_ms"]).iloc[0]
+            frame = frame.dropna(subset=["lateness_ms"]).copy()
+            frame["busy_start_ms"], frame["busy_end_ms"] = span.busy_start_ms, span.busy_end_ms
+            frame["variant"], frame["repetition"] = variant.label, repetition
+            frames.append(frame)
+    frame = pd.concat(frames, ignore_index=True)
+    data.save(frame, CHAPTER, "preemption")
+    return frame
+
+
+def preemption_summary(ticks: pd.DataFrame) -> pd.DataFrame:
+    """Per variant: worst and typical lateness, and whether the ticker starved.
+
+    A ticker "starved" when its worst wake-up in the median run came at least half the busy
+    loop late: it could not run until the loop ended (or nearly). Go's 10 ms time slice and
+    tokio's yields keep it far below that, so the verdict does not flip with noise.
+    """
+    per_run = ticks.groupby(["variant", "repetition"], sort=False).agg(
+        max_ms=("lateness_ms", "max"),
+        p99_ms=("lateness_ms", lambda s: s.quantile(0.99)),
+        p50_ms=("lateness_ms", "median"),
+        ticks=("lateness_ms", "size"),
+        busy_ms=("busy_end_ms", "first"),
+    )
+    per_run["busy_ms"] -= ticks.groupby(["variant", "repetition"], sort=False).busy_start_ms.first()
+    summary = per_run.groupby("variant", sort=False).median().reset_index()
+    summary["starved"] = summary.max_ms >= summary.busy_ms / 2
+    summary["language"] = summary.variant.map({v.label: v.language for v in PREEMPTION_VARIANTS})
+    return summary
+
+
+def preemption_verdicts(summary: pd.DataFrame) -> list[str]:
+    return [
+        f"{row.variant:<32} {'STARVED until the loop ended' if row.starved else 'not starved'}"
+        for row in summary.itertuples()
+    ]
+
+
+def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
+    first = charts.with_language_names(ticks[ticks.repetition == 0])
+    first = first.assign(lateness_plot=first.lateness_ms.clip(lower=0.01))
+    spans = (
+        first.groupby("variant", sort=False)[["busy_start_ms", "busy_end_ms"]].first().reset_index()
+    )
+    order = [v.label for v in PREEMPTION_VARIANTS]
+    band = (
+        alt.Chart(spans)
+        .mark_rect(color="#f3e3a0", opacity=0.6)
+        .encode(
+            x="busy_start_ms:Q",
+            x2="busy_end_ms:Q",
+            tooltip=[
+                alt.Tooltip("busy_start_ms:Q", title="loop starts (ms)", format=".0f"),
+                alt.Tooltip("busy_end_ms:Q", title="loop ends (ms)", format=".0f"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(first)
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.2)
+        .encode(
+            x=alt.X("at_ms:Q", title="time since start (ms); shaded: the CPU-bound loop runs"),
+            y=alt.Y(
+                "lateness_plot:Q",
+                scale=alt.Scale(type="log", domain=[0.01, 1000]),
+                title="tick lateness (ms, log)",
+            ),
+            color=charts.language_color(),
+            tooltip=[
+                "variant",
+                alt.Tooltip("at_ms:Q", format=".1f"),
+                alt.Tooltip("lateness_ms:Q", format=".3f"),
+            ],
+        )
+    )
+    return (
+        alt.layer(band, line)
+        .properties(width=560, height=90)
+        .facet(
+            row=alt.Row(
+                "variant:N",
+                sort=order,
+                title=None,
+                header=alt.Header(
+                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
+                ),
+            ),
+            data=first,
+        )
+        .properties(
+            title=alt.Title(
+                "A 1 ms ticker beside a 300 ms loop, on one worker",
+                subtitle="lateness of every tick, first run of each variant",
+            ),
+            description="Tick lateness over time, Go and tokio, with and without the fixes",
+        )
+    )
+
+
+# -- Experiment 3: connections -------------------------------------------------------------------
+def raise_open_file_limit() -> int:
+    """Raise this process's soft limit on open files to the hard limit (children inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def connection_counts(profile: Profile, limit: int) -> list[int]:
+    wanted = profile.pick(quick=[1_000, 5_000], full=[1_000, 5_000, 10_000, 20_000, 50_000])
+    # Each side holds one descriptor per connection plus a few of its own.
+    return [c for c in wanted if c + 200 <= limit]
+
+
+def connections(profile: Profile | None = None) -> pd.DataFrame:
+    """Echo servers under C concurrent connections from one client on another core."""
+    profile = profile or current_profile()
+    limit = raise_open_file_limit()
+    go, rust = kernels()
+    client_args = [
+        "--duration-ms",
+        profile.pick(quick=2_000, full=10_000),
+        "--interval-ms",
+        100,
+        "--message-bytes",
+        64,
+    ]
+    go.build("tools/echo_client")
+    rows, distributions = [], []
+    for repetition in range(profile.repetitions):
+        for count in connection_counts(profile, limit):
+            for server_kernel in (go, rust) if repetition % 2 == 0 else (rust, go):
+                with server_kernel.serve("echo_server", cpus=SERVER_CPUS) as server:
+                    time.sleep(0.2)
+                    idle_rss = server.rss_bytes()
+                    client = go.run(
+                        "tools/echo_client",
+                        ["--port", server.port, "--connections", count, *client_args],
+                        cpus=CLIENT_CPUS,
+                        timeout_s=120,
+                    )
+                    loaded_rss = server.rss_bytes()
+                stopped = server.stop()
+                records = client.frame
+                summary = records.dropna(subset=["messages"]).iloc[0].to_dict()
+                summary.update(
+                    language=server_kernel.language,
+                    toolchain=stopped.build.toolchain,
+                    server_idle_rss_bytes=idle_rss,
+                    server_loaded_rss_bytes=loaded_rss,
+                    server_peak_rss_bytes=stopped.peak_rss_bytes,
+                    server_cpu_s=stopped.finished.user_s + stopped.finished.system_s,
+                    repetition=repetition,
+                )
+                rows.append(summary)
+                percentiles = records.dropna(subset=["percentile"])[
+                    ["percentile", "latency_us"]
+                ].copy()
+                percentiles["language"], percentiles["connections"] = server_kernel.language, count
+                percentiles["repetition"] = repetition
+                distributions.append(percentiles)
+    frame = pd.DataFrame(rows)
+    data.save(frame, CHAPTER, "connections")
+    frame.attrs["distribution"] = pd.concat(distributions, ignore_index=True)
+    return frame
+
+
+def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
+    conns = conns.assign(
+        kib_per_connection=(conns.server_peak_rss_bytes - conns.server_idle_rss_bytes)
+        / conns.connections
+        / 1024
+    )
+    return (
+        conns.groupby(["language", "connections"], sort=False)
+        .agg(
+            kib_per_connection=("kib_per_connection", "median"),
+            server_peak_mib=("server_peak_rss_bytes", lambda s: s.median() / 2**20),
+            p50_us=("p50_us", "median"),
+            p99_us=("p99_us", "median"),
+            p999_us=("p999_us", "median"),
+            max_us=("max_us", "median"),
+            messages=("messages", "median"),
+            errors=("errors", "sum"),
+            failed_dials=("failed_dials", "sum"),
+            runs=("messages", "size"),
+        )
+        .reset_index()
+    )
+
+
+def latency_chart(conns: pd.DataFrame) -> alt.Chart:
+    dist = conns.attrs["distribution"]
+    frame = charts.with_language_names(
+        dist.groupby(["language", "connections", "percentile"], sort=False)
+        .latency_us.median()
+        .reset_index()
+    )
+    frame["nines"] = frame.percentile.map(lambda p: 1 / max(1 - p / 100, 1e-5))
+    frame["label"] = frame.percentile.map(lambda p: f"p{p:g}" if p < 100 else "max")
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
+        .encode(
+            x=alt.X(
+                "nines:Q",
+                scale=alt.Scale(type="log"),
+                title="percentile (log of 1/(1−p): 10 = p90, 100 = p99, …)",
+                axis=alt.Axis(
+                    values=[2, 10, 100, 1000, 10000, 100000],
+                    labelExpr=NINES_LABELS,
+                ),
+            ),
+            y=alt.Y(
+                "latency_us:Q", scale=alt.Scale(type="log"), title="round-trip latency (µs, log)"
+            ),
+            color=charts.language_color(),
+            strokeDash=alt.StrokeDash(
+                "connections:O", title="connections", legend=alt.Legend(orient="top")
+            ),
+            detail="connections:O",
+            tooltip=[
+                "Language",
+                alt.Tooltip("connections:Q", format=","),
+                "label",
+                alt.Tooltip("latency_us:Q", title="µs", format=","),
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                "Echo round trips under many idle-ish connections",
+                subtitle="one message per connection every 100 ms; server and client on separate "
+                "cores (taskset); median of runs",
+            ),
+            description="Latency percentile distribution of the Go and Rust echo servers",
+        )
+    )
+
+
+# -- Function colouring ---------------------------------------------------------------------------
+def colouring_counts() -> pd.DataFrame:
+    """What concurrency costs in source: `go` statements vs `async`/`.await` sites, counted."""
+    rows = []
+    for experiment in ("task_memory", "echo_server"):
+        go_text = (paths.GO_MODULE / experiment / "main.go").read_text()
+        rust_text = (paths.RUST_WORKSPACE / experiment / "src" / "main.rs").read_text()
+        rows.append(
+            {
+                "program": experiment,
+                "Go `go` statements": len(re.findall(r"^\s*go\s", go_text, re.M)),
+                "Rust `async` items": len(re.findall(r"\basync\b", rust_text)),
+                "Rust `.await` sites": len(re.findall(r"\.await\b", rust_text)),
+                "Rust runtime set-up lines": len(
+                    re.findall(r"#\[tokio::main\]|Builder::new_", rust_text)
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- Claim check ---------------------------------------------------------------------------------
+def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -> list[Claim]:
+    largest = per_task.groupby("label").tasks.transform("max") == per_task.tasks
+    at_max = per_task[largest].set_index("label")
+    go_row = at_max.loc["Go goroutines"]
+    tokio_row = at_max.loc["Rust tokio tasks"]
+    thread_row = at_max.loc["Rust OS threads"]
+    go_kb = go_row.bytes_per_task / 1024
+    tokio_b = tokio_row.bytes_per_task
+    verdicts = summary.set_index("variant")
+    go_ok = not verdicts.loc["Go, GOMAXPROCS=1", "starved"]
+    go_off = verdicts.loc["Go, GODEBUG=asyncpreemptoff=1", "starved"]
+    tokio_starved = verdicts.loc["Rust tokio current_thread", "starved"]
+    fixes = (
+        not verdicts.loc["Rust + yield_now()", "starved"]
+        and not verdicts.loc["Rust + spawn_blocking()", "starved"]
+    )
+    biggest = conns.connections.max()
+    at_biggest = conns[conns.connections == biggest].set_index("language")
+    go_conn, rust_conn = (
+        at_biggest.loc["go", "kib_per_connection"],
+        at_biggest.loc["rust", "kib_per_connection"],
+    )
+    return [
+        Claim(
+            "Goroutine “Start size: ~2KB RAM”",
+            f"{go_kb:.2f} KiB of peak RSS per waiting goroutine at {int(go_row.tasks):,}.",
+            "2,048-byte initial stacks since Go 1.4; pkolaczk: 2,658 MB for 1M goroutines "
+            "(≈2.7 KB each)",
+            "holds: about 2 KiB of stack plus the runtime's per-goroutine record"
+            if 1.5 <= go_kb <= 4.0
+            else f"does not hold here: {go_kb:.1f} KiB each",
+        ),
+        Claim(
+            "Futures: “Start size: ~bytes (Zero allocations essentially)”",
+            f"{tokio_b:,.0f} bytes per waiting tokio task at {int(tokio_row.tasks):,} "
+            f"({go_row.bytes_per_task / tokio_b:.1f}× less than a goroutine).",
+            "pkolaczk: 213.6 MB for 1M tokio tasks (≈214 B each); hez2010 (2024): 439.1 MB",
+            "holds"
+            if tokio_b < 64
+            else "depends: a future itself is a few bytes of state, but each spawned task is "
+            "one heap allocation with its header and scheduler links — hundreds of bytes, not zero",
+        ),
+        Claim(
+            "“Spawns 100k threads trivially” (goroutines)",
+            f"{int(go_row.tasks):,} goroutines started in {go_row.spawn_s * 1e3:,.0f} ms "
+            f"({go_row.peak_rss_bytes / 2**20:,.0f} MiB); {int(thread_row.tasks):,} OS threads "
+            f"took {thread_row.spawn_s * 1e3:,.0f} ms and "
+            f"{thread_row.bytes_per_task / 1024:.1f} KiB each.",
+            "pkolaczk: Rust threads could not launch 100k",
+            "holds" if go_row.tasks >= 100_000 and go_row.spawn_s < 2 else "inconclusive here",
+        ),
+        Claim(
+            "Go “is Preemptive. If a goroutine loops forever, the scheduler pauses it”",
+            f"Worst tick lateness beside a {BUSY_MS} ms loop: "
+            f"{verdicts.loc['Go, GOMAXPROCS=1', 'max_ms']:.1f} ms; with asyncpreemptoff: "
+            f"{verdicts.loc['Go, GODEBUG=asyncpreemptoff=1', 'max_ms']:.0f} ms.",
+            "Asynchronous preemption since Go 1.14; 10 ms time slice (go.dev/doc/go1.14)",
+            "holds (since Go 1.14: without asynchronous preemption the ticker starves)"
+            if go_ok and go_off
+            else "inconclusive here",
+        ),
+        Claim(
+            "tokio “is Cooperative. You must await to yield control”",
+            f"Worst tick lateness: {verdicts.loc['Rust tokio current_thread', 'max_ms']:.0f} ms "
+            f"(starved); with yield_now {verdicts.loc['Rust + yield_now()', 'max_ms']:.1f} ms, "
+            f"with spawn_blocking {verdicts.loc['Rust + spawn_blocking()', 'max_ms']:.1f} ms.",
+            "tokio docs: tasks must yield; spawn_blocking for CPU-bound work",
+            "holds (and the fixes work)" if tokio_starved and fixes else "inconclusive here",
+        ),
+        Claim(
+            "Both “handle the C10M problem (10 million connections)”",
+            f"At {biggest:,} loopback connections: Go {go_conn:.1f} KiB and Rust "
+            f"{rust_conn:.1f} KiB of server memory per connection; 10M would need "
+            f"≈{go_conn * 1e7 / 2**20:,.0f} GiB (Go) and ≈{rust_conn * 1e7 / 2**20:,.0f} GiB "
+            "(Rust) for that alone.",
+            "C10M needs kernel tuning and many cores; TechEmpower measures throughput, "
+            "not 10M sockets",
+            "inconclusive here: a 2-core machine cannot hold 10M sockets; per-connection memory "
+            "is the part measured, and it favours " + ("Rust" if rust_conn < go_conn else "Go"),
+        ),
+    ]
