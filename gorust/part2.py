@@ -29,7 +29,7 @@ SERVER_CPUS, CLIENT_CPUS = "0", "1"
 # Axis labels for the percentile ("nines") axis of the latency chart.
 NINES_LABELS = (
     "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
-    "'100000': 'max'}[datum.label] || datum.label"
+    "'100000': 'max'}[datum.value] || datum.label"
 )
 
 
@@ -85,35 +85,40 @@ def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
 def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
     frame = charts.with_language_names(per_task)
     frame["peak_rss_mib"] = frame.peak_rss_bytes / 2**20
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
-        .encode(
-            x=alt.X("tasks:Q", scale=alt.Scale(type="log"), title="waiting tasks (log scale)"),
-            y=alt.Y(
-                "peak_rss_mib:Q",
-                scale=alt.Scale(type="log"),
-                title="peak RSS of the process (MiB, log scale)",
-            ),
-            color=charts.language_color(),
-            strokeDash=alt.StrokeDash("label:N", title=None, legend=alt.Legend(orient="top")),
-            detail="label:N",
-            tooltip=[
-                alt.Tooltip("label:N", title="model"),
-                alt.Tooltip("tasks:Q", format=","),
-                alt.Tooltip("peak_rss_mib:Q", title="peak RSS (MiB)", format=",.1f"),
-                alt.Tooltip("bytes_per_task:Q", title="bytes per task", format=",.0f"),
-                alt.Tooltip("spawn_us_per_task:Q", title="µs to start one", format=".2f"),
-                "runs",
-            ],
-        )
-        .properties(
-            title=alt.Title(
-                "Memory of N tasks that wait at one gate",
-                subtitle="median peak RSS (wait4) over repeated runs; OS threads up to 10,000",
-            ),
-            description="Peak memory against waiting tasks: goroutines, tokio tasks, OS threads",
-        )
+    base = alt.Chart(frame).encode(
+        x=alt.X("tasks:Q", scale=alt.Scale(type="log"), title="waiting tasks (log scale)"),
+        y=alt.Y(
+            "peak_rss_mib:Q",
+            scale=alt.Scale(type="log"),
+            title="peak RSS of the process (MiB, log scale)",
+        ),
+        color=charts.language_color(),
+        detail="label:N",
+    )
+    lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
+        strokeDash=alt.StrokeDash("label:N", legend=None),
+        tooltip=[
+            alt.Tooltip("label:N", title="model"),
+            alt.Tooltip("tasks:Q", format=","),
+            alt.Tooltip("peak_rss_mib:Q", title="peak RSS (MiB)", format=",.1f"),
+            alt.Tooltip("bytes_per_task:Q", title="bytes per task", format=",.0f"),
+            alt.Tooltip("spawn_us_per_task:Q", title="µs to start one", format=".2f"),
+            "runs",
+        ],
+    )
+    # Each line is named at its last point instead of in a legend.
+    last = frame.tasks == frame.groupby("label").tasks.transform("max")
+    names = (
+        alt.Chart(frame[last])
+        .mark_text(align="right", dx=-4, dy=-12, fontSize=12, fontWeight="bold")
+        .encode(x="tasks:Q", y="peak_rss_mib:Q", text="label:N", color=charts.language_color())
+    )
+    return (lines + names).properties(
+        title=alt.Title(
+            "Memory of N tasks that wait at one gate",
+            subtitle="median peak RSS (wait4) over repeated runs; OS threads up to 10,000",
+        ),
+        description="Peak memory against waiting tasks: goroutines, tokio tasks, OS threads",
     )
 
 
@@ -195,39 +200,29 @@ def preemption_verdicts(summary: pd.DataFrame) -> list[str]:
 def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
     first = charts.with_language_names(ticks[ticks.repetition == 0])
     first = first.assign(lateness_plot=first.lateness_ms.clip(lower=0.01))
-    spans = (
-        first.groupby("variant", sort=False)[["busy_start_ms", "busy_end_ms"]].first().reset_index()
-    )
     order = [v.label for v in PREEMPTION_VARIANTS]
-    band = (
-        alt.Chart(spans)
-        .mark_rect(color="#f3e3a0", opacity=0.6)
-        .encode(
-            x="busy_start_ms:Q",
-            x2="busy_end_ms:Q",
-            tooltip=[
-                alt.Tooltip("busy_start_ms:Q", title="loop starts (ms)", format=".0f"),
-                alt.Tooltip("busy_end_ms:Q", title="loop ends (ms)", format=".0f"),
-            ],
-        )
+    base = alt.Chart(first)
+    band = base.mark_rect(color="#f3e3a0", opacity=0.6).encode(
+        x="min(busy_start_ms):Q",
+        x2="min(busy_end_ms):Q",
+        tooltip=[
+            alt.Tooltip("min(busy_start_ms):Q", title="loop starts (ms)", format=".0f"),
+            alt.Tooltip("min(busy_end_ms):Q", title="loop ends (ms)", format=".0f"),
+        ],
     )
-    line = (
-        alt.Chart(first)
-        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.2)
-        .encode(
-            x=alt.X("at_ms:Q", title="time since start (ms); shaded: the CPU-bound loop runs"),
-            y=alt.Y(
-                "lateness_plot:Q",
-                scale=alt.Scale(type="log", domain=[0.01, 1000]),
-                title="tick lateness (ms, log)",
-            ),
-            color=charts.language_color(),
-            tooltip=[
-                "variant",
-                alt.Tooltip("at_ms:Q", format=".1f"),
-                alt.Tooltip("lateness_ms:Q", format=".3f"),
-            ],
-        )
+    line = base.mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.2).encode(
+        x=alt.X("at_ms:Q", title="time since start (ms); shaded: the CPU-bound loop runs"),
+        y=alt.Y(
+            "lateness_plot:Q",
+            scale=alt.Scale(type="log", domain=[0.01, 1000]),
+            title="lateness (ms, log)",
+        ),
+        color=charts.language_color(),
+        tooltip=[
+            "variant",
+            alt.Tooltip("at_ms:Q", title="at (ms)", format=".1f"),
+            alt.Tooltip("lateness_ms:Q", title="late by (ms)", format=".3f"),
+        ],
     )
     return (
         alt.layer(band, line)
@@ -238,10 +233,13 @@ def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
                 sort=order,
                 title=None,
                 header=alt.Header(
-                    labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"
+                    labelAngle=0,
+                    labelAlign="left",
+                    labelAnchor="start",
+                    labelOrient="top",
+                    labelFontWeight="bold",
                 ),
-            ),
-            data=first,
+            )
         )
         .properties(
             title=alt.Title(
@@ -268,7 +266,13 @@ def connection_counts(profile: Profile, limit: int) -> list[int]:
     return [c for c in wanted if c + 200 <= limit]
 
 
-def connections(profile: Profile | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ConnectionRuns:
+    runs: pd.DataFrame  # one row per (server, connections, repetition): the client's summary
+    latency: pd.DataFrame  # the client's percentile distribution of every run
+
+
+def connections(profile: Profile | None = None) -> ConnectionRuns:
     """Echo servers under C concurrent connections from one client on another core."""
     profile = profile or current_profile()
     limit = raise_open_file_limit()
@@ -309,16 +313,15 @@ def connections(profile: Profile | None = None) -> pd.DataFrame:
                     repetition=repetition,
                 )
                 rows.append(summary)
-                percentiles = records.dropna(subset=["percentile"])[
-                    ["percentile", "latency_us"]
-                ].copy()
-                percentiles["language"], percentiles["connections"] = server_kernel.language, count
-                percentiles["repetition"] = repetition
-                distributions.append(percentiles)
-    frame = pd.DataFrame(rows)
-    data.save(frame, CHAPTER, "connections")
-    frame.attrs["distribution"] = pd.concat(distributions, ignore_index=True)
-    return frame
+                percentiles = records.dropna(subset=["percentile"]).copy()
+                percentiles["language"] = server_kernel.language
+                percentiles["toolchain"] = stopped.build.toolchain
+                percentiles["connections"], percentiles["repetition"] = count, repetition
+                distributions.append(percentiles.dropna(axis="columns", how="all"))
+    runs = ConnectionRuns(pd.DataFrame(rows), pd.concat(distributions, ignore_index=True))
+    data.save(runs.runs, CHAPTER, "connections")
+    data.save(runs.latency, CHAPTER, "connection_latency")
+    return runs
 
 
 def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
@@ -345,8 +348,8 @@ def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def latency_chart(conns: pd.DataFrame) -> alt.Chart:
-    dist = conns.attrs["distribution"]
+def latency_chart(conns: ConnectionRuns) -> alt.Chart:
+    dist = conns.latency
     frame = charts.with_language_names(
         dist.groupby(["language", "connections", "percentile"], sort=False)
         .latency_us.median()
@@ -361,7 +364,7 @@ def latency_chart(conns: pd.DataFrame) -> alt.Chart:
             x=alt.X(
                 "nines:Q",
                 scale=alt.Scale(type="log"),
-                title="percentile (log of 1/(1−p): 10 = p90, 100 = p99, …)",
+                title="percentile (log scale of 1/(1−p))",
                 axis=alt.Axis(
                     values=[2, 10, 100, 1000, 10000, 100000],
                     labelExpr=NINES_LABELS,
@@ -371,16 +374,22 @@ def latency_chart(conns: pd.DataFrame) -> alt.Chart:
                 "latency_us:Q", scale=alt.Scale(type="log"), title="round-trip latency (µs, log)"
             ),
             color=charts.language_color(),
-            strokeDash=alt.StrokeDash(
-                "connections:O", title="connections", legend=alt.Legend(orient="top")
-            ),
-            detail="connections:O",
             tooltip=[
                 "Language",
                 alt.Tooltip("connections:Q", format=","),
                 "label",
                 alt.Tooltip("latency_us:Q", title="µs", format=","),
             ],
+        )
+        .properties(width=300, height=260)
+        .facet(
+            column=alt.Column(
+                "connections:O",
+                title=None,
+                header=alt.Header(
+                    labelExpr="format(datum.value, ',') + ' connections'", labelFontWeight="bold"
+                ),
+            )
         )
         .properties(
             title=alt.Title(
