@@ -22,7 +22,11 @@ pytestmark = pytest.mark.browser
 
 HTML = REPO / "_build" / "html"
 # Pages whose chapter is written must show charts; placeholders show none.
-CHAPTERS_WITH_CHARTS = {"chapters/01-philosophies.html": 2, "chapters/02-concurrency.html": 3}
+CHAPTERS_WITH_CHARTS = {
+    "chapters/01-philosophies.html": 2,
+    "chapters/02-concurrency.html": 3,
+    "chapters/05-error-handling.html": 2,
+}
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
