@@ -25,6 +25,7 @@ HTML = REPO / "_build" / "html"
 CHAPTERS_WITH_CHARTS = {
     "chapters/01-philosophies.html": 2,
     "chapters/02-concurrency.html": 3,
+    "chapters/03-memory-gc.html": 4,
     "chapters/05-error-handling.html": 2,
 }
 CHROMIUM_FLAGS = [
