@@ -133,7 +133,7 @@ def test_unknown_experiment_names_the_known_ones(kernel):
 
 @pytest.mark.parametrize(
     ("kernel_class", "tool", "minimum", "hint"),
-    [(GoKernel, "go", "1.22", "go.dev/dl"), (RustKernel, "cargo", "1.80", "rustup")],
+    [(GoKernel, "go", "1.22", "go.dev/dl"), (RustKernel, "cargo", "1.85", "rustup")],
 )
 def test_missing_toolchain_says_what_to_install(tmp_path, kernel_class, tool, minimum, hint):
     kernel = kernel_class(env={"PATH": str(tmp_path), "HOME": os.environ.get("HOME", "/")})
