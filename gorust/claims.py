@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+import pandas as pd
 from IPython.display import Markdown
+
+from gorust import data, provenance
+from gorust.runs import kernels
 
 VERDICTS = ("holds", "does not hold", "depends", "inconclusive here")
 
@@ -39,3 +43,21 @@ def table(claims: Iterable[Claim]) -> Markdown:
         for c in claims
     ]
     return Markdown("\n".join(rows))
+
+
+def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
+    """Save a chapter's claim check to data/<chapter>/claims.csv and return it as a table.
+
+    The Verdict chapter builds its ledger from these files, so every verdict it shows is the
+    one its chapter computed from its own measurements.
+    """
+    claims = list(claims)
+    go, rust = kernels()
+    frame = pd.DataFrame([asdict(c) for c in claims])
+    frame["chapter"] = chapter
+    frame["language"] = "go+rust"
+    frame["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
+    for column, value in provenance.host().items():
+        frame[column] = value
+    data.save(frame, chapter, "claims")
+    return table(claims)
