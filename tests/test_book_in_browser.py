@@ -28,6 +28,7 @@ CHAPTERS_WITH_CHARTS = {
     "chapters/03-memory-gc.html": 4,
     "chapters/05-error-handling.html": 2,
     "chapters/06-discord-case-study.html": 3,
+    "chapters/08-verdict.html": 2,
 }
 CHROMIUM_FLAGS = [
     "--no-sandbox",
