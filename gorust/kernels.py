@@ -396,7 +396,8 @@ class Server:
 
     @property
     def pid(self) -> int:
-        return self._child.pid
+        """The server program's pid (not its launcher's)."""
+        return self._child.program_pid()
 
     @property
     def port(self) -> int:
@@ -404,7 +405,7 @@ class Server:
 
     def rss_bytes(self) -> int:
         """The server's resident memory now."""
-        return current_rss_bytes(self._child.pid)
+        return current_rss_bytes(self.pid)
 
     def stop(self, timeout_s: float = 10.0) -> RunResult:
         """Stop the server and return what it printed, with its peak RSS from ``wait4``."""

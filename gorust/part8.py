@@ -159,7 +159,7 @@ def _crud_throughput(d: Path) -> Dimension | None:
     # Cost per request, so that lower is better like every other dimension.
     return Dimension(
         "crud-rps",
-        "CPU-bound CRUD API: time per request at full load",
+        "CRUD API on PostgreSQL: time per request at full load",
         "part4",
         1e6 / rps["go"],
         1e6 / rps["rust"],

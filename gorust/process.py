@@ -148,6 +148,21 @@ class Child:
         self._first_line.wait(timeout_s)
         return self._stdout[0].decode("utf-8", errors="replace") if self._stdout else None
 
+    def program_pid(self, timeout_s: float = 5.0) -> int:
+        """The program's own pid: the launcher's one child (the launcher is ``self.pid``)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with open(f"/proc/{self.pid}/task/{self.pid}/children", encoding="utf-8") as f:
+                    children = f.read().split()
+            except FileNotFoundError:
+                children = []
+            if children:
+                return int(children[0])
+            if time.monotonic() > deadline:
+                raise ProcessLookupError(f"the launcher {self.pid} has no running program")
+            time.sleep(0.01)
+
     def stderr_so_far(self) -> str:
         return b"".join(self._stderr).decode("utf-8", errors="replace")
 

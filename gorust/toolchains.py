@@ -36,7 +36,7 @@ GO = Requirement(
 )
 CARGO = Requirement(
     tool="cargo",
-    minimum=(1, 85),
+    minimum=(1, 88),
     version_args=("--version",),
     version_pattern=r"cargo (\d+)\.(\d+)(?:\.(\d+))?",
     install_hint="install Rust with rustup (https://rustup.rs), then run "

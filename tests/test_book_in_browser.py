@@ -26,6 +26,7 @@ CHAPTERS_WITH_CHARTS = {
     "chapters/01-philosophies.html": 2,
     "chapters/02-concurrency.html": 3,
     "chapters/03-memory-gc.html": 4,
+    "chapters/04-velocity-crud.html": 6,
     "chapters/05-error-handling.html": 2,
     "chapters/06-discord-case-study.html": 3,
     "chapters/08-verdict.html": 2,

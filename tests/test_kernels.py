@@ -133,7 +133,7 @@ def test_unknown_experiment_names_the_known_ones(kernel):
 
 @pytest.mark.parametrize(
     ("kernel_class", "tool", "minimum", "hint"),
-    [(GoKernel, "go", "1.22", "go.dev/dl"), (RustKernel, "cargo", "1.85", "rustup")],
+    [(GoKernel, "go", "1.22", "go.dev/dl"), (RustKernel, "cargo", "1.88", "rustup")],
 )
 def test_missing_toolchain_says_what_to_install(tmp_path, kernel_class, tool, minimum, hint):
     kernel = kernel_class(env={"PATH": str(tmp_path), "HOME": os.environ.get("HOME", "/")})
@@ -168,8 +168,10 @@ def test_serve_starts_a_server_on_a_free_port_and_stops_it_cleanly(kernel):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as conn:
             conn.sendall(b"ping")
             assert conn.recv(16) == b"ping"
-        assert server.rss_bytes() > 0
         pid = server.pid
+        # The pid and the memory are the server program's, not its launcher's.
+        assert os.readlink(f"/proc/{pid}/exe") == str(server.build.binary)
+        assert server.rss_bytes() > 0
     result = server.stop()
     assert result.exit_code == 0  # SIGTERM is a graceful stop for both servers
     assert result.peak_rss_bytes > 0
