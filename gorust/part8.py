@@ -206,6 +206,8 @@ def _json(d: Path) -> Dimension | None:
     f = _load(d, "part7", "json_throughput")
     if f is None or "operation" not in f:
         return None
+    # Only the libraries each side uses by default (the chapter also times Go's json/v2).
+    f = f[f.api.isin(["encoding/json", "serde_json"])]
     ns = f.dropna(subset=["operation"]).groupby(["language", "operation"]).ns_per_op.median()
     return Dimension(
         "json",

@@ -29,6 +29,7 @@ CHAPTERS_WITH_CHARTS = {
     "chapters/04-velocity-crud.html": 6,
     "chapters/05-error-handling.html": 2,
     "chapters/06-discord-case-study.html": 3,
+    "chapters/07-ecosystem.html": 3,
     "chapters/08-verdict.html": 2,
 }
 CHROMIUM_FLAGS = [

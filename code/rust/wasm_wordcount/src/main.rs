@@ -1,0 +1,49 @@
+//! Counts the bytes, lines and words of a text file, how many distinct words it holds and which
+//! is the most frequent, and prints one JSON line. It uses the standard library only, so that
+//! it builds unchanged for Linux and for WebAssembly (wasm32-wasip1), where the course runs it
+//! with wasmtime.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 2 {
+        eprintln!("usage: wasm_wordcount FILE");
+        return ExitCode::from(2);
+    }
+    let start = Instant::now();
+    let text = match std::fs::read_to_string(&args[1]) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("error: reading the input: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut words = 0;
+    for word in text.split_ascii_whitespace() {
+        *counts.entry(word).or_insert(0) += 1;
+        words += 1;
+    }
+    let (mut top, mut top_count) = ("", 0);
+    for (&word, &n) in &counts {
+        if n > top_count || (n == top_count && word < top) {
+            top = word;
+            top_count = n;
+        }
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "{{\"bytes\":{},\"lines\":{},\"words\":{},\"distinct\":{},\"top_word\":{:?},\"top_count\":{},\"work_ns\":{}}}",
+        text.len(),
+        text.bytes().filter(|&b| b == b'\n').count(),
+        words,
+        counts.len(),
+        top,
+        top_count,
+        elapsed.as_nanos()
+    );
+    ExitCode::SUCCESS
+}
