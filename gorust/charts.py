@@ -100,6 +100,67 @@ def enable() -> None:
     alt.theme.enable(THEME)
 
 
+def row_header() -> alt.Header:
+    """Facet rows titled above their panel, left-aligned, as a list of variants reads."""
+    return alt.Header(
+        labelAngle=0,
+        labelAlign="left",
+        labelAnchor="start",
+        labelOrient="top",
+        labelFontWeight="bold",
+    )
+
+
+# Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, … and the maximum.
+PERCENTILE_TICKS = (2, 10, 100, 1000, 10000, 100000)
+PERCENTILE_LABELS = (
+    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
+    "'100000': 'max'}[datum.value] || datum.label"
+)
+
+
+def percentile_distribution(
+    frame: pd.DataFrame, *, facet: str, facet_unit: str, y_title: str, width: int, height: int
+) -> alt.FacetChart:
+    """Latency against percentile (log of 1/(1−p)), Go and Rust, one panel per ``facet`` value.
+
+    ``frame`` has columns ``language``, ``percentile`` (0–100), ``latency_us`` and ``facet``.
+    """
+    named = with_language_names(frame)
+    named["nines"] = named.percentile.map(lambda p: 1 / max(1 - p / 100, 1e-5))
+    named["label"] = named.percentile.map(lambda p: f"p{p:g}" if p < 100 else "max")
+    return (
+        alt.Chart(named)
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
+        .encode(
+            x=alt.X(
+                "nines:Q",
+                scale=alt.Scale(type="log"),
+                title="percentile (log scale of 1/(1−p))",
+                axis=alt.Axis(values=list(PERCENTILE_TICKS), labelExpr=PERCENTILE_LABELS),
+            ),
+            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title=y_title),
+            color=language_color(),
+            tooltip=[
+                "Language",
+                alt.Tooltip(f"{facet}:Q", format=","),
+                "label",
+                alt.Tooltip("latency_us:Q", title="µs", format=",.1f"),
+            ],
+        )
+        .properties(width=width, height=height)
+        .facet(
+            column=alt.Column(
+                f"{facet}:O",
+                title=None,
+                header=alt.Header(
+                    labelExpr=f"format(datum.value, ',') + ' {facet_unit}'", labelFontWeight="bold"
+                ),
+            )
+        )
+    )
+
+
 def write_bundle(static_dir: Path) -> Path:
     """Vendor vl-convert's Vega, Vega-Lite and Vega-Embed bundle into the book's static files.
 

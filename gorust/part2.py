@@ -26,11 +26,6 @@ TASK_MODELS = (
 THREAD_LIMIT = 10_000  # OS threads are shown up to here, as the article's contrast
 # Server on core 0, load client on core 1: they never compete for one core.
 SERVER_CPUS, CLIENT_CPUS = "0", "1"
-# Axis labels for the percentile ("nines") axis of the latency chart.
-NINES_LABELS = (
-    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
-    "'100000': 'max'}[datum.value] || datum.label"
-)
 
 
 # -- Experiment 1: memory per task -------------------------------------------------------------
@@ -232,13 +227,7 @@ def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
                 "variant:N",
                 sort=order,
                 title=None,
-                header=alt.Header(
-                    labelAngle=0,
-                    labelAlign="left",
-                    labelAnchor="start",
-                    labelOrient="top",
-                    labelFontWeight="bold",
-                ),
+                header=charts.row_header(),
             )
         )
         .properties(
@@ -349,56 +338,25 @@ def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
 
 
 def latency_chart(conns: ConnectionRuns) -> alt.Chart:
-    dist = conns.latency
-    frame = charts.with_language_names(
-        dist.groupby(["language", "connections", "percentile"], sort=False)
+    medians = (
+        conns.latency.groupby(["language", "connections", "percentile"], sort=False)
         .latency_us.median()
         .reset_index()
     )
-    frame["nines"] = frame.percentile.map(lambda p: 1 / max(1 - p / 100, 1e-5))
-    frame["label"] = frame.percentile.map(lambda p: f"p{p:g}" if p < 100 else "max")
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
-        .encode(
-            x=alt.X(
-                "nines:Q",
-                scale=alt.Scale(type="log"),
-                title="percentile (log scale of 1/(1−p))",
-                axis=alt.Axis(
-                    values=[2, 10, 100, 1000, 10000, 100000],
-                    labelExpr=NINES_LABELS,
-                ),
-            ),
-            y=alt.Y(
-                "latency_us:Q", scale=alt.Scale(type="log"), title="round-trip latency (µs, log)"
-            ),
-            color=charts.language_color(),
-            tooltip=[
-                "Language",
-                alt.Tooltip("connections:Q", format=","),
-                "label",
-                alt.Tooltip("latency_us:Q", title="µs", format=","),
-            ],
-        )
-        .properties(width=300, height=260)
-        .facet(
-            column=alt.Column(
-                "connections:O",
-                title=None,
-                header=alt.Header(
-                    labelExpr="format(datum.value, ',') + ' connections'", labelFontWeight="bold"
-                ),
-            )
-        )
-        .properties(
-            title=alt.Title(
-                "Echo round trips under many idle-ish connections",
-                subtitle="one message per connection every 100 ms; server and client on separate "
-                "cores (taskset); median of runs",
-            ),
-            description="Latency percentile distribution of the Go and Rust echo servers",
-        )
+    return charts.percentile_distribution(
+        medians,
+        facet="connections",
+        facet_unit="connections",
+        y_title="round-trip latency (µs, log)",
+        width=300,
+        height=260,
+    ).properties(
+        title=alt.Title(
+            "Echo round trips under many idle-ish connections",
+            subtitle="one message per connection every 100 ms; server and client on separate "
+            "cores (taskset); median of runs",
+        ),
+        description="Latency percentile distribution of the Go and Rust echo servers",
     )
 
 

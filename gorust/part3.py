@@ -282,57 +282,27 @@ def latency_summary(runs: HeapRuns) -> pd.DataFrame:
     )
 
 
-NINES_LABELS = (
-    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
-    "'100000': 'max'}[datum.value] || datum.label"
-)
-
-
 def latency_chart(runs: HeapRuns) -> alt.Chart:
     plain = runs.latency[~runs.latency.variant.str.contains("runtime.GC")]
-    frame = charts.with_language_names(
+    medians = (
         plain.groupby(["language", "records", "percentile"], sort=False)
         .latency_ns.median()
         .reset_index()
     )
-    frame["latency_us"] = frame.latency_ns / 1e3
-    frame["nines"] = frame.percentile.map(lambda p: 1 / max(1 - p / 100, 1e-5))
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
-        .encode(
-            x=alt.X(
-                "nines:Q",
-                scale=alt.Scale(type="log"),
-                title="percentile (log scale of 1/(1−p))",
-                axis=alt.Axis(values=[2, 10, 100, 1000, 10000, 100000], labelExpr=NINES_LABELS),
-            ),
-            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title="request latency (µs, log)"),
-            color=charts.language_color(),
-            tooltip=[
-                "Language",
-                alt.Tooltip("records:Q", format=","),
-                "percentile",
-                alt.Tooltip("latency_us:Q", title="µs", format=",.1f"),
-            ],
-        )
-        .properties(width=200, height=240)
-        .facet(
-            column=alt.Column(
-                "records:O",
-                title=None,
-                header=alt.Header(
-                    labelExpr="format(datum.value, ',') + ' records'", labelFontWeight="bold"
-                ),
-            )
-        )
-        .properties(
-            title=alt.Title(
-                "Request latency against a live heap, 50,000 requests per second",
-                subtitle="measured from when each request was due; Go at GOGC=100; median of runs",
-            ),
-            description="Latency percentile distributions, Go and Rust, per heap size",
-        )
+    medians["latency_us"] = medians.latency_ns / 1e3
+    return charts.percentile_distribution(
+        medians,
+        facet="records",
+        facet_unit="records",
+        y_title="request latency (µs, log)",
+        width=200,
+        height=240,
+    ).properties(
+        title=alt.Title(
+            "Request latency against a live heap, 50,000 requests per second",
+            subtitle="measured from when each request was due; Go at GOGC=100; median of runs",
+        ),
+        description="Latency percentile distributions, Go and Rust, per heap size",
     )
 
 

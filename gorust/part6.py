@@ -278,13 +278,7 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
                 "variant:N",
                 sort=order,
                 title=None,
-                header=alt.Header(
-                    labelAngle=0,
-                    labelAlign="left",
-                    labelAnchor="start",
-                    labelOrient="top",
-                    labelFontWeight="bold",
-                ),
+                header=charts.row_header(),
             )
         )
         .properties(
