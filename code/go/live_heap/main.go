@@ -10,7 +10,6 @@ package main
 
 import (
 	"flag"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -108,20 +107,6 @@ func pauseQuantile(before, after *metrics.Float64Histogram, q float64) (seconds 
 	return after.Buckets[len(after.Buckets)-1], count
 }
 
-func residentBytes() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
 func main() {
 	sizes := flag.String("records", "1000000,4000000,16000000", "heap sizes to grow through, in records")
 	windowMs := flag.Int("window-ms", 1500, "how long requests run at each heap size")
@@ -192,7 +177,7 @@ func main() {
 			"records": len(heap), "requests": histogram.TotalCount(),
 			"p50_ns": histogram.ValueAtQuantile(50), "p99_ns": histogram.ValueAtQuantile(99),
 			"p999_ns": histogram.ValueAtQuantile(99.9), "p9999_ns": histogram.ValueAtQuantile(99.99),
-			"max_ns": histogram.Max(), "rss_bytes": residentBytes(),
+			"max_ns": histogram.Max(), "rss_bytes": measure.ResidentBytes(),
 			"live_heap_bytes": after[4].Value.Uint64(),
 			"gc_cycles":       after[0].Value.Uint64() - before[0].Value.Uint64(),
 			"gc_pauses":       pauses, "pause_p50_s": p50, "pause_p99_s": p99, "pause_max_s": pmax,

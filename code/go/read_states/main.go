@@ -13,12 +13,9 @@ package main
 import (
 	"container/list"
 	"flag"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -166,20 +163,6 @@ func (c *indexedLRU) get(k key) (state, bool) {
 	return c.entries[i].state, true
 }
 
-func residentBytes() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
-
 // sampler keeps the latest RSS and GC count where the request loop can read them cheaply.
 type sampler struct{ rss, cycles atomic.Int64 }
 
@@ -188,7 +171,7 @@ func (s *sampler) run(every time.Duration) {
 	for {
 		metrics.Read(sample)
 		s.cycles.Store(int64(sample[0].Value.Uint64()))
-		s.rss.Store(residentBytes())
+		s.rss.Store(measure.ResidentBytes())
 		time.Sleep(every)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -52,4 +54,20 @@ func nextIterations(iterations int, elapsed, target time.Duration) int {
 	// Aim 20% past the target so the next batch usually suffices; grow at most 100x at once.
 	estimate := int(float64(iterations) * 1.2 * float64(target) / float64(elapsed))
 	return min(max(estimate, iterations+1), iterations*100)
+}
+
+// ResidentBytes is the process's resident memory now (VmRSS), or 0 where /proc cannot tell.
+// Programs report it at points of their own choosing; the kernel sees only the peak.
+func ResidentBytes() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }

@@ -30,3 +30,16 @@ func TestNextIterationsGrowsTowardTheTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestResidentBytesSeesAnAllocation(t *testing.T) {
+	before := ResidentBytes()
+	block := make([]byte, 64<<20)
+	for i := 0; i < len(block); i += 4096 {
+		block[i] = 1
+	}
+	after := ResidentBytes()
+	if before <= 0 || after-before < 32<<20 {
+		t.Fatalf("touching 64 MiB moved RSS from %d to %d", before, after)
+	}
+	_ = block[len(block)-1]
+}

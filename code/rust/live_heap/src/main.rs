@@ -55,16 +55,6 @@ fn serve(heap: &mut [Box<Record>], g: &mut SplitMix64, id: &mut u64, response_by
     black_box(response);
 }
 
-fn resident_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
 fn main() -> ExitCode {
     measure::run(|| {
         let flags = Flags::from_env()?;
@@ -111,7 +101,7 @@ fn main() -> ExitCode {
                 "p99_ns": histogram.value_at_quantile(0.99),
                 "p999_ns": histogram.value_at_quantile(0.999),
                 "p9999_ns": histogram.value_at_quantile(0.9999),
-                "max_ns": histogram.max(), "rss_bytes": resident_bytes(),
+                "max_ns": histogram.max(), "rss_bytes": measure::resident_bytes(),
             }));
             for q in [50.0, 90.0, 99.0, 99.9, 99.99, 100.0] {
                 emit(json!({

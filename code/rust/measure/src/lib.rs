@@ -106,6 +106,18 @@ fn next_iterations(iterations: u64, elapsed: Duration, target: Duration) -> u64 
     estimate.max(iterations + 1).min(iterations * 100)
 }
 
+/// The process's resident memory now (VmRSS), or 0 where /proc cannot tell. Programs report it
+/// at points of their own choosing; the kernel sees only the peak.
+pub fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
 /// Steele, Lea and Flood's SplitMix64: the same generator and seeds as the Go programs, so
 /// both languages see the same inputs.
 pub struct SplitMix64 {
@@ -166,6 +178,18 @@ mod tests {
             1333
         );
         assert_eq!(next_iterations(5, Duration::from_secs(10), target), 6);
+    }
+
+    #[test]
+    fn resident_bytes_sees_an_allocation() {
+        let before = resident_bytes();
+        let block = vec![1_u8; 64 << 20];
+        let after = resident_bytes();
+        assert!(
+            before > 0 && after - before >= 32 << 20,
+            "{before} -> {after}"
+        );
+        assert_eq!(std::hint::black_box(&block)[0], 1);
     }
 
     #[test]

@@ -119,16 +119,6 @@ impl Cache for BTreeLru {
     }
 }
 
-fn resident_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
 fn new_histogram() -> Result<Histogram<u64>, String> {
     // 1 ns to 10 s at 3 significant digits.
     Histogram::new_with_bounds(1, 10_000_000_000, 3)
@@ -171,10 +161,10 @@ fn main() -> ExitCode {
         }
 
         // The latest RSS, kept where the request loop can read it cheaply.
-        let rss = Arc::new(AtomicU64::new(resident_bytes()));
+        let rss = Arc::new(AtomicU64::new(measure::resident_bytes()));
         let sampler_rss = Arc::clone(&rss);
         std::thread::spawn(move || loop {
-            sampler_rss.store(resident_bytes(), Ordering::Relaxed);
+            sampler_rss.store(measure::resident_bytes(), Ordering::Relaxed);
             std::thread::sleep(bin / 5);
         });
 
