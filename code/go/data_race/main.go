@@ -1,5 +1,6 @@
 // Command data_race counts to workers × increments from several goroutines at once: without
 // synchronisation (a data race that Go compiles), with a mutex, and with an atomic counter.
+// Every goroutine waits at a start gate, so that they really count at the same time.
 package main
 
 import (
@@ -15,15 +16,18 @@ import (
 func countUnsynchronised(workers, increments int) int64 {
 	var counter int64
 	var wg sync.WaitGroup
+	start := make(chan struct{})
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			for range increments {
 				counter++
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
 	return counter
 }
@@ -34,10 +38,12 @@ func countWithMutex(workers, increments int) int64 {
 		mu      sync.Mutex
 		wg      sync.WaitGroup
 	)
+	start := make(chan struct{})
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			for range increments {
 				mu.Lock()
 				counter++
@@ -45,6 +51,7 @@ func countWithMutex(workers, increments int) int64 {
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
 	return counter
 }
@@ -52,15 +59,18 @@ func countWithMutex(workers, increments int) int64 {
 func countWithAtomic(workers, increments int) int64 {
 	var counter atomic.Int64
 	var wg sync.WaitGroup
+	start := make(chan struct{})
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			for range increments {
 				counter.Add(1)
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
 	return counter.Load()
 }

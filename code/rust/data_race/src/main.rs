@@ -1,9 +1,10 @@
 //! Counts to workers × increments from several threads at once, with a mutex and with an
 //! atomic counter. The unsynchronised version is in `unsync.rs`: the compiler refuses it.
+//! Every thread waits at a start barrier, so that they really count at the same time.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Barrier, Mutex, PoisonError};
 use std::thread;
 
 use measure::{emit, json, Flags};
@@ -13,9 +14,11 @@ mod unsync;
 
 fn count_with_mutex(workers: usize, increments: u64) -> u64 {
     let counter = Mutex::new(0_u64);
+    let start = Barrier::new(workers);
     thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
+                start.wait();
                 for _ in 0..increments {
                     // A panic while holding the lock would poison it; the count is still valid.
                     *counter.lock().unwrap_or_else(PoisonError::into_inner) += 1;
@@ -28,9 +31,11 @@ fn count_with_mutex(workers: usize, increments: u64) -> u64 {
 
 fn count_with_atomic(workers: usize, increments: u64) -> u64 {
     let counter = AtomicU64::new(0);
+    let start = Barrier::new(workers);
     thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
+                start.wait();
                 for _ in 0..increments {
                     counter.fetch_add(1, Ordering::Relaxed);
                 }

@@ -4,9 +4,11 @@
 
 pub fn count_unsynchronised(workers: usize, increments: u64) -> u64 {
     let mut counter = 0_u64;
+    let start = std::sync::Barrier::new(workers);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
+                start.wait();
                 for _ in 0..increments {
                     counter += 1;
                 }
