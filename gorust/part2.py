@@ -14,7 +14,7 @@ import pandas as pd
 from gorust import charts, data, paths
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
-from gorust.runs import kernels
+from gorust.runs import Variant, kernels
 
 CHAPTER = "part2"
 # (language, model, label) of every task model, in chart order.
@@ -118,14 +118,6 @@ def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
 
 
 # -- Experiment 2: preemption --------------------------------------------------------------------
-@dataclass(frozen=True)
-class Variant:
-    language: str
-    label: str
-    args: tuple[str, ...] = ()
-    env: tuple[tuple[str, str], ...] = ()
-
-
 PREEMPTION_VARIANTS = (
     Variant("go", "Go, GOMAXPROCS=1"),
     Variant("go", "Go, GODEBUG=asyncpreemptoff=1", env=(("GODEBUG", "asyncpreemptoff=1"),)),
@@ -139,11 +131,10 @@ BUSY_MS = 300
 def preemption(profile: Profile | None = None) -> pd.DataFrame:
     """Every tick's lateness, per variant and repetition; busy-loop span in busy_* columns."""
     profile = profile or current_profile()
-    go, rust = kernels()
     frames = []
     for repetition in range(profile.repetitions):
         for variant in PREEMPTION_VARIANTS:
-            kernel = go if variant.language == "go" else rust
+            kernel = variant.kernel
             args = [
                 *variant.args,
                 "--busy-ms",

@@ -11,17 +11,9 @@ import pandas as pd
 from gorust import charts, data, stats
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
-from gorust.runs import kernels
+from gorust.runs import Variant
 
 CHAPTER = "part3"
-
-
-@dataclass(frozen=True)
-class Variant:
-    language: str
-    label: str
-    args: tuple[str, ...] = ()
-    env: tuple[tuple[str, str], ...] = ()
 
 
 TREE_VARIANTS = (
@@ -51,12 +43,11 @@ GO18_PAUSE_US = 100
 # -- Experiment 1: binary trees ------------------------------------------------------------------
 def binary_trees(profile: Profile | None = None) -> pd.DataFrame:
     profile = profile or current_profile()
-    go, rust = kernels()
     depth = profile.pick(quick=16, full=21)
     frames = []
     for repetition in range(profile.repetitions):
         for variant in TREE_VARIANTS:
-            kernel = go if variant.language == "go" else rust
+            kernel = variant.kernel
             result = kernel.run(
                 "binary_trees",
                 ["--depth", depth, *variant.args],
@@ -153,7 +144,6 @@ class HeapRuns:
 
 def live_heap(profile: Profile | None = None) -> HeapRuns:
     profile = profile or current_profile()
-    go, rust = kernels()
     records = profile.pick(
         quick="1000000,4000000,16000000", full="1000000,4000000,16000000,48000000"
     )
@@ -170,7 +160,7 @@ def live_heap(profile: Profile | None = None) -> HeapRuns:
     windows, latency = [], []
     for repetition in range(profile.repetitions):
         for variant in HEAP_VARIANTS:
-            kernel = go if variant.language == "go" else rust
+            kernel = variant.kernel
             frame = kernel.run(
                 "live_heap", [*args, *variant.args], env=dict(variant.env), timeout_s=900
             ).frame

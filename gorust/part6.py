@@ -12,19 +12,11 @@ import pandas as pd
 from gorust import charts, data, stats
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
-from gorust.runs import kernels
+from gorust.runs import Variant
 
 CHAPTER = "part6"
 FORCED_PERIOD_S = 120  # the Go runtime's forcegcperiod
 NOISY_P99_US = 1000
-
-
-@dataclass(frozen=True)
-class Variant:
-    language: str
-    label: str
-    args: tuple[str, ...]
-    env: tuple[tuple[str, str], ...] = ()
 
 
 VARIANTS = (
@@ -80,13 +72,12 @@ class ReadStateRuns:
 def read_states(profile: Profile | None = None) -> ReadStateRuns:
     profile = profile or current_profile()
     chosen = settings(profile)
-    go, rust = kernels()
     common = ["--entries", chosen.entries, "--rate", 20_000, "--duration-s", chosen.duration_s,
               "--bin-ms", chosen.bin_ms]  # fmt: skip
     bins, runs, cycles = [], [], []
     for repetition in range(chosen.repetitions):
         for variant in VARIANTS:
-            kernel = go if variant.language == "go" else rust
+            kernel = variant.kernel
             args = [*common, *variant.args]
             env = dict(variant.env)
             if variant.language == "go":

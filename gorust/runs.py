@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import Markdown
@@ -16,6 +17,22 @@ from gorust.kernels import GoKernel, Kernel, RustKernel
 def kernels() -> tuple[GoKernel, RustKernel]:
     """The chapter's Go and Rust kernels (toolchains checked on first use)."""
     return GoKernel(), RustKernel()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way to run an experiment: a language, a label for charts, extra arguments and
+    environment (e.g. GOGC) for the program."""
+
+    language: str
+    label: str
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def kernel(self) -> Kernel:
+        go, rust = kernels()
+        return go if self.language == "go" else rust
 
 
 def interleaved(
