@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import data, provenance
+from gorust import data, provenance, replay
 from gorust.runs import kernels
 
 VERDICTS = ("holds", "does not hold", "depends", "inconclusive here")
@@ -52,6 +52,8 @@ def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
     one its chapter computed from its own measurements.
     """
     claims = list(claims)
+    if replay.active():
+        return table(claims)
     go, rust = kernels()
     frame = pd.DataFrame([asdict(c) for c in claims])
     frame["chapter"] = chapter

@@ -14,6 +14,13 @@ PROVENANCE_COLUMNS = ("profile", "cpu", "cores", "os", "commit", "measured_at")
 
 def save(frame: pd.DataFrame, chapter: str, experiment: str) -> Path:
     """Write ``frame`` to ``data/<chapter>/<experiment>.csv`` and return the path."""
+    from gorust import replay  # replay reads data/; importing it here avoids a cycle
+
+    if replay.active():
+        raise RuntimeError(
+            f"{chapter}/{experiment}: replay mode never overwrites recorded results; this "
+            "experiment ran live although the chapter is replaying (a bug in its module)."
+        )
     missing = [c for c in (*PROVENANCE_COLUMNS, "language", "toolchain") if c not in frame]
     if missing:
         raise ValueError(f"{chapter}/{experiment}: results lack provenance columns {missing}")

@@ -8,6 +8,7 @@ import os
 import platform
 import subprocess
 
+import pandas as pd
 from IPython.display import Markdown
 
 from gorust.paths import REPO
@@ -72,5 +73,26 @@ def footer(toolchains: dict[str, str]) -> Markdown:
         f"| OS | {facts['os']} |",
         f"| Profile | `{facts['profile']}` (set `GVR_PROFILE=quick` or `full`) |",
         f"| Executed | {facts['measured_at']} (commit `{facts['commit']}`) |",
+    ]
+    return Markdown("| | |\n|---|---|\n" + "\n".join(rows))
+
+
+def _distinct(values: pd.Series) -> str:
+    return ", ".join(sorted({str(v) for v in values.dropna()})) or "unknown"
+
+
+def recorded_footer(recordings: pd.DataFrame) -> Markdown:
+    """The footer of a replayed chapter: where and with what its recorded figures were made."""
+    toolchains = recordings.toolchain.dropna().astype(str)
+    toolchains = toolchains[~toolchains.str.contains(";")].str.split(" [(]").str[0]
+    rows = [
+        f"| Toolchains (recorded) | {_distinct(toolchains)} |",
+        f"| CPU | {_distinct(recordings.cpu)} ({_distinct(recordings.cores)} cores) |",
+        f"| OS | {_distinct(recordings.os)} |",
+        f"| Profile | `{_distinct(recordings.profile)}` |",
+        f"| Measured | {_distinct(recordings.measured_at.astype(str).str.slice(0, 10))} "
+        f"(commit `{_distinct(recordings['commit'])}`) |",
+        f"| Rendered | {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} in replay "
+        "mode, from data/ |",
     ]
     return Markdown("| | |\n|---|---|\n" + "\n".join(rows))

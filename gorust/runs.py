@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import provenance
+from gorust import charts, provenance, replay
 from gorust.kernels import GoKernel, Kernel, RustKernel
 
 
@@ -62,7 +62,22 @@ def interleaved(
     return pd.concat(frames, ignore_index=True)
 
 
-def chapter_footer() -> Markdown:
-    """The provenance footer: toolchains of this run, host, profile and date."""
+def begin(chapter: str) -> Markdown | None:
+    """A chapter's first cell: the course's charts, the ``%%live`` cell magic, and in replay
+    mode the banner that says the page shows recorded results."""
+    charts.enable()
+    replay.register_magic()
+    return replay.banner(chapter)
+
+
+def chapter_footer(chapter: str | None = None) -> Markdown:
+    """The provenance footer: toolchains, host, profile and date of the figures shown.
+
+    Live, that is this run; in replay mode, the recorded run of ``chapter`` read from data/.
+    """
+    if replay.active():
+        if chapter is None:
+            raise ValueError("replay mode needs the chapter whose recorded run to describe")
+        return provenance.recorded_footer(replay.recordings(chapter))
     go, rust = kernels()
     return provenance.footer({"Go": go.toolchain().version, "Rust": rust.toolchain().version})

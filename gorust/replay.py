@@ -1,0 +1,195 @@
+"""Replay mode: the book without Go or Rust, rendered from the results committed under data/.
+
+A chapter measures live when both toolchains are on PATH. When one is missing, each
+experiment function returns the table a real run recorded in ``data/<chapter>/`` instead of
+running, the page opens with a banner that says so (when, where, which profile and commit), and
+cells that can only show a live toolchain's output are skipped with a note. Nothing is written
+to ``data/`` in replay mode, so the committed reference stays as it was recorded.
+
+``GVR_MODE=live`` or ``GVR_MODE=replay`` overrides the choice; ``live`` with a missing
+toolchain fails with the toolchain's install hint, as a live chapter always does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+from IPython import get_ipython
+from IPython.display import Markdown, display
+
+from gorust import paths
+from gorust.toolchains import CARGO, GO
+
+MODE_VARIABLE = "GVR_MODE"
+MODES = ("live", "replay")
+
+
+class RecordingMissing(FileNotFoundError):
+    """Replay mode needs a recorded table that data/ does not have."""
+
+
+def missing_toolchains() -> list[str]:
+    """The toolchains (``go``, ``cargo``) that PATH does not provide."""
+    return [tool.tool for tool in (GO, CARGO) if shutil.which(tool.tool) is None]
+
+
+def mode() -> str:
+    """``live`` or ``replay``: the override if set, otherwise what PATH allows."""
+    chosen = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    if chosen and chosen not in MODES:
+        raise ValueError(f"{MODE_VARIABLE}={chosen!r} is not a mode; use live or replay")
+    if chosen:
+        return chosen
+    return "replay" if missing_toolchains() else "live"
+
+
+def active() -> bool:
+    """True when chapters render recorded results instead of measuring."""
+    return mode() == "replay"
+
+
+def recorded(chapter: str, experiment: str) -> pd.DataFrame:
+    """The table a real run saved as ``data/<chapter>/<experiment>.csv``."""
+    source = paths.DATA / chapter / f"{experiment}.csv"
+    if not source.is_file():
+        raise RecordingMissing(
+            f"Replay mode needs {source.relative_to(paths.REPO)}, which is missing. Run the "
+            f"chapter once with Go and Rust on PATH (make book) to record it, or restore it "
+            f"with `git checkout -- data/{chapter}`."
+        )
+    return pd.read_csv(source)
+
+
+def recordings(chapter: str) -> pd.DataFrame:
+    """Provenance of every table recorded for ``chapter``: one row per distinct run."""
+    folder = paths.DATA / chapter
+    columns = ["profile", "cpu", "cores", "os", "commit", "measured_at"]
+    frames = []
+    for table in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(table, usecols=lambda name: name in {*columns, "toolchain"})
+        frame["table"] = table.stem
+        frames.append(frame)
+    if not frames:
+        raise RecordingMissing(
+            f"Replay mode needs recorded results in data/{chapter}/, which has none. Run the "
+            "chapter once with Go and Rust on PATH (make book) to record them."
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _span(values: Iterable[str]) -> str:
+    ordered = sorted({str(v) for v in values if isinstance(v, str) and v})
+    if not ordered:
+        return "unknown"
+    return ordered[0] if len(ordered) == 1 else f"{ordered[0]} – {ordered[-1]}"
+
+
+def banner(chapter: str) -> Markdown | None:
+    """The replay banner for a chapter's first cell (None when measuring live)."""
+    if not active():
+        return None
+    runs = recordings(chapter)
+    missing = missing_toolchains()
+    why = (
+        f"`{'` and `'.join(missing)}` {'is' if len(missing) == 1 else 'are'} not on PATH"
+        if missing
+        else f"`{MODE_VARIABLE}=replay` is set"
+    )
+    profiles = ", ".join(sorted(runs.profile.dropna().astype(str).unique()))
+    dates = _span(runs.measured_at.dropna().astype(str).str.slice(0, 10))
+    commits = ", ".join(f"`{c}`" for c in sorted(runs["commit"].dropna().astype(str).unique()))
+    cpus = "; ".join(sorted(runs.cpu.dropna().astype(str).unique()))
+    return Markdown(
+        ":::{admonition} Recorded results, not measured on this machine\n"
+        ":class: warning\n"
+        f"This page was built in **replay mode** because {why}. Every figure and table below "
+        f"is read from the results a real run recorded in `data/{chapter}/` — {profiles} "
+        f"profile, measured {dates} on {cpus}, commit {commits}. Cells that can only show a "
+        "live compiler's output say that they were skipped. Install Go and Rust (see the "
+        "README) and rebuild the book to measure your own machine.\n"
+        ":::"
+    )
+
+
+def skipped(what: str) -> Markdown:
+    """The note a replayed page shows in place of a cell that needs a toolchain."""
+    return Markdown(f"*Skipped in replay mode: this cell {what}, which needs Go and Rust.*")
+
+
+def _live_cell(line: str, cell: str) -> None:
+    """``%%live <what the cell does>``: run the cell when measuring, skip it in replay."""
+    if active():
+        display(skipped(line.strip() or "shows a live toolchain's output"))
+        return
+    get_ipython().run_cell(cell).raise_error()
+
+
+def register_magic() -> None:
+    """Register ``%%live`` in the running IPython kernel (a no-op outside IPython)."""
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(_live_cell, magic_kind="cell", magic_name="live")
+
+
+def path_without_toolchains(path: str, shadow_root: Path) -> str:
+    """``path`` with ``go`` and ``cargo`` hidden: a folder that holds either is replaced by a
+    shadow folder under ``shadow_root`` that links to everything else it holds."""
+    hidden = {"go", "gofmt", "cargo", "cargo-clippy", "cargo-fmt", "rustup"}
+    folders = []
+    for index, entry in enumerate(path.split(os.pathsep)):
+        folder = Path(entry)
+        if not entry or not folder.is_dir():
+            continue
+        if not any((folder / name).exists() for name in hidden):
+            folders.append(entry)
+            continue
+        shadow = shadow_root / f"{index}-{folder.name}"
+        shadow.mkdir(parents=True, exist_ok=True)
+        for item in folder.iterdir():
+            if item.name not in hidden and not (shadow / item.name).exists():
+                (shadow / item.name).symlink_to(item)
+        folders.append(str(shadow))
+    return os.pathsep.join(folders)
+
+
+def main(argv: list[str]) -> int:
+    """Execute notebooks as a reader without Go and Rust would: ``python -m gorust.replay
+    chapters/01-philosophies.ipynb ...``. Prints each failing cell's error."""
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    status = 0
+    with tempfile.TemporaryDirectory(prefix="gvr-replay-") as shadow:
+        env_path = path_without_toolchains(os.environ.get("PATH", ""), Path(shadow))
+        saved = os.environ.get("PATH", "")
+        os.environ["PATH"] = env_path
+        try:
+            for name in argv:
+                notebook = nbformat.read(name, as_version=4)
+                folder = str(Path(name).resolve().parent)
+                client = NotebookClient(
+                    notebook, timeout=600, resources={"metadata": {"path": folder}}
+                )
+                try:
+                    client.execute()
+                except CellExecutionError as failed:
+                    print(f"✗ {name}: {failed}")
+                    status = 1
+                else:
+                    print(f"✓ {name} replays without toolchains")
+        finally:
+            os.environ["PATH"] = saved
+    return status
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
