@@ -64,19 +64,20 @@ def recorded(chapter: str, experiment: str) -> pd.DataFrame:
     return pd.read_csv(source)
 
 
-def recordings(chapter: str) -> pd.DataFrame:
-    """Provenance of every table recorded for ``chapter``: one row per distinct run."""
-    folder = paths.DATA / chapter
-    columns = ["profile", "cpu", "cores", "os", "commit", "measured_at"]
+def recordings(*chapters: str) -> pd.DataFrame:
+    """Provenance of every table recorded for ``chapters``: one row per recorded row."""
+    columns = {"profile", "cpu", "cores", "os", "commit", "measured_at", "toolchain"}
     frames = []
-    for table in sorted(folder.glob("*.csv")):
-        frame = pd.read_csv(table, usecols=lambda name: name in {*columns, "toolchain"})
-        frame["table"] = table.stem
-        frames.append(frame)
+    for chapter in chapters:
+        for table in sorted((paths.DATA / chapter).glob("*.csv")):
+            frame = pd.read_csv(table, usecols=lambda name: name in columns)
+            frame["table"] = f"{chapter}/{table.stem}"
+            frames.append(frame)
     if not frames:
+        folders = ", ".join(f"data/{chapter}/" for chapter in chapters)
         raise RecordingMissing(
-            f"Replay mode needs recorded results in data/{chapter}/, which has none. Run the "
-            "chapter once with Go and Rust on PATH (make book) to record them."
+            f"Replay mode needs recorded results in {folders}, which has none. Run the "
+            "chapters once with Go and Rust on PATH (make book) to record them."
         )
     return pd.concat(frames, ignore_index=True)
 
@@ -88,11 +89,16 @@ def _span(values: Iterable[str]) -> str:
     return ordered[0] if len(ordered) == 1 else f"{ordered[0]} – {ordered[-1]}"
 
 
-def banner(chapter: str) -> Markdown | None:
-    """The replay banner for a chapter's first cell (None when measuring live)."""
+def banner(chapter: str, recorded_in: Iterable[str] = ()) -> Markdown | None:
+    """The replay banner for a chapter's first cell (None when measuring live).
+
+    ``recorded_in`` names the chapters whose data the page shows when not its own (Part 8).
+    """
     if not active():
         return None
-    runs = recordings(chapter)
+    sources = tuple(recorded_in) or (chapter,)
+    runs = recordings(*sources)
+    folders = ", ".join(f"`data/{source}/`" for source in sources)
     missing = missing_toolchains()
     why = (
         f"`{'` and `'.join(missing)}` {'is' if len(missing) == 1 else 'are'} not on PATH"
@@ -107,7 +113,7 @@ def banner(chapter: str) -> Markdown | None:
         ":::{admonition} Recorded results, not measured on this machine\n"
         ":class: warning\n"
         f"This page was built in **replay mode** because {why}. Every figure and table below "
-        f"is read from the results a real run recorded in `data/{chapter}/` — {profiles} "
+        f"is read from the results a real run recorded in {folders} — {profiles} "
         f"profile, measured {dates} on {cpus}, commit {commits}. Cells that can only show a "
         "live compiler's output say that they were skipped. Install Go and Rust (see the "
         "README) and rebuild the book to measure your own machine.\n"

@@ -62,22 +62,21 @@ def interleaved(
     return pd.concat(frames, ignore_index=True)
 
 
-def begin(chapter: str) -> Markdown | None:
+def begin(chapter: str, recorded_in: Sequence[str] = ()) -> Markdown | None:
     """A chapter's first cell: the course's charts, the ``%%live`` cell magic, and in replay
-    mode the banner that says the page shows recorded results."""
+    mode the banner that says the page shows recorded results (of ``recorded_in`` when the
+    page shows other chapters' data)."""
     charts.enable()
     replay.register_magic()
-    return replay.banner(chapter)
+    return replay.banner(chapter, recorded_in)
 
 
-def chapter_footer(chapter: str | None = None) -> Markdown:
+def chapter_footer(chapter: str, recorded_in: Sequence[str] = ()) -> Markdown:
     """The provenance footer: toolchains, host, profile and date of the figures shown.
 
-    Live, that is this run; in replay mode, the recorded run of ``chapter`` read from data/.
+    Live, that is this run; in replay mode, the recorded run read from data/.
     """
     if replay.active():
-        if chapter is None:
-            raise ValueError("replay mode needs the chapter whose recorded run to describe")
-        return provenance.recorded_footer(replay.recordings(chapter))
+        return provenance.recorded_footer(replay.recordings(*(recorded_in or (chapter,))))
     go, rust = kernels()
     return provenance.footer({"Go": go.toolchain().version, "Rust": rust.toolchain().version})
