@@ -13,6 +13,10 @@ from IPython.display import Markdown
 
 from gorust import charts, paths
 
+# This chapter builds nothing: it shows what Parts 1-7 recorded under data/, so the book
+# re-executes it whenever one of them re-runs (see gorust.sources).
+SHOWS_RECORDED_DATA = True
+
 CHAPTER_TITLES = {
     "part1": "Part 1 — The Philosophies",
     "part2": "Part 2 — Concurrency",

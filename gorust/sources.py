@@ -1,0 +1,153 @@
+"""Which files a chapter's results depend on, and one digest of them.
+
+Jupyter Book re-executes a notebook only when Sphinx re-reads it, and Sphinx re-reads a page
+only when the page's own file changes. A chapter's figures also depend on the Go and Rust
+programs it builds, on the ``gorust`` modules it calls, on the profile and on the toolchains;
+the book extension (gorust.book) compares this digest between builds so that changing one Go
+or Rust file re-executes exactly the chapters that build it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from gorust import paths, replay
+from gorust.profile import PROFILE_VARIABLE
+
+PACKAGE = paths.REPO / "gorust"
+CHAPTER_MODULE = re.compile(r"^part\d+$")
+
+
+def shared_code() -> tuple[Path, ...]:
+    """The harness every experiment links and the files that pin dependency versions."""
+    return (
+        paths.GO_MODULE / "go.mod",
+        paths.GO_MODULE / "go.sum",
+        paths.GO_MODULE / "internal",
+        paths.RUST_WORKSPACE / "Cargo.toml",
+        paths.RUST_WORKSPACE / "Cargo.lock",
+        paths.RUST_WORKSPACE / "measure",
+    )
+
+
+# Settings that change what a chapter measures or shows (replay mode is seen through the
+# toolchain versions, which read "not found" without them).
+ENVIRONMENT = (PROFILE_VARIABLE, "GVR_MODE")
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and "target" not in p.parts)
+    return []
+
+
+def chapter_modules(notebook: Path) -> list[str]:
+    """The ``gorust.partN`` modules a notebook imports (``from gorust import part3, runs``)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    names = set(re.findall(r"\bpart\d+\b", source))
+    return sorted(n for n in names if (PACKAGE / f"{n}.py").is_file())
+
+
+def experiments(module: str) -> list[Path]:
+    """Folders under code/ that a chapter module names: every string constant in the module
+    that is an experiment's folder in code/go, code/rust or code/ itself."""
+    names = {
+        node.value
+        for node in ast.walk(_module_tree(module))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    folders = []
+    for name in sorted(names):
+        if not re.fullmatch(r"[a-z0-9_]+(/[a-z0-9_]+)?", name):
+            continue
+        for root in (paths.GO_MODULE, paths.RUST_WORKSPACE, paths.CODE):
+            folder = root / name
+            if folder.is_dir() and folder not in (
+                *shared_code(),
+                paths.GO_MODULE,
+                paths.RUST_WORKSPACE,
+            ):
+                folders.append(folder)
+    return folders
+
+
+def _module_tree(module: str) -> ast.Module:
+    return ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+
+
+def summarises(notebook: Path) -> bool:
+    """True for a chapter whose module sets ``SHOWS_RECORDED_DATA = True`` (Part 8): it builds
+    no program and shows what the measuring chapters recorded under data/, so it is stale
+    whenever any of them re-runs."""
+    for module in chapter_modules(notebook):
+        for node in ast.walk(_module_tree(module)):
+            if (
+                isinstance(node, ast.Assign)
+                and any(getattr(t, "id", None) == "SHOWS_RECORDED_DATA" for t in node.targets)
+                and isinstance(node.value, ast.Constant)
+                and node.value.value is True
+            ):
+                return True
+    return False
+
+
+def dependencies(notebook: Path) -> list[Path]:
+    """Every file the notebook's figures depend on, besides the notebook itself.
+
+    Recorded data count only where the page reads them: always for a summarising chapter, and
+    for every chapter in replay mode. A live chapter writes its own data/, which must not make
+    it stale for the next build.
+    """
+    modules = chapter_modules(notebook)
+    shared_modules = [p for p in PACKAGE.glob("*.py") if not CHAPTER_MODULE.match(p.stem)] + [
+        PACKAGE / "launcher.c"
+    ]
+    files: set[Path] = set()
+    for path in [*shared_modules, *(PACKAGE / f"{m}.py" for m in modules)]:
+        files.update(_files(path))
+    if summarises(notebook):
+        files.update(_files(paths.DATA))
+        return sorted(files)
+    for module in modules:
+        folders = experiments(module)
+        for folder in [*folders, *(shared_code() if folders else ())]:
+            files.update(_files(folder))
+        if replay.active():
+            files.update(_files(paths.DATA / module))
+    return sorted(files)
+
+
+def _toolchain_versions() -> list[str]:
+    versions = []
+    for argv in (["go", "version"], ["cargo", "--version"]):
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+            versions.append(out.stdout.strip())
+        except OSError:
+            versions.append(f"{argv[0]}: not found")
+    return versions
+
+
+def digest(notebook: Path, extra: Iterable[str] = ()) -> str:
+    """A digest of the notebook's dependencies, settings and toolchains (not of the notebook
+    itself, which Sphinx already tracks)."""
+    h = hashlib.sha256()
+    for path in dependencies(notebook):
+        root = paths.REPO if path.is_relative_to(paths.REPO) else PACKAGE.parent
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in ENVIRONMENT:
+        h.update(f"{name}={os.environ.get(name, '')}".encode())
+    for line in [*_toolchain_versions(), *extra]:
+        h.update(line.encode())
+    return h.hexdigest()
