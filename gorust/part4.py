@@ -1,6 +1,9 @@
 """Part 4 — Developer Velocity: the same CRUD REST API on PostgreSQL in Gin + pgx and in
 Axum + tokio + sqlx, held to one contract and then measured: code, dependencies, builds,
-binaries, start-up, memory and load."""
+binaries, start-up, memory and load.
+
+In replay mode (see gorust.replay) every experiment returns the table a real run recorded
+in data/part4/ instead of starting PostgreSQL, a service, a compiler or a load generator."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ import requests
 from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
 
-from gorust import charts, data, paths, postgres, provenance, stats
+from gorust import charts, data, paths, postgres, provenance, replay, stats
 from gorust.claims import Claim
 from gorust.kernels import Build, KernelError
 from gorust.process import current_rss_bytes, run_child
@@ -184,6 +187,8 @@ def contract(profile: Profile | None = None) -> pd.DataFrame:
     The suite starts its own PostgreSQL and both services; pytest runs in a child process so
     that its result is exactly what ``make test`` sees.
     """
+    if replay.active():
+        return replay.recorded(CHAPTER, "contract")
     profile = profile or current_profile()
     go, rust = kernels()
     toolchains = {"go": go.toolchain().version, "rust": rust.toolchain().version, "both": ""}
@@ -314,6 +319,8 @@ def _source_files(language: str) -> list[Path]:
 
 def source_lines() -> pd.DataFrame:
     """Blank, comment and code lines of each service's source files, counted by cloc."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "source_lines")
     cloc = _tool("cloc", "cloc")
     version = subprocess.run([cloc, "--version"], capture_output=True, text=True).stdout.strip()
     go, rust = kernels()
@@ -515,6 +522,8 @@ DEPENDENCY_KINDS = ("direct", "in the binary", "compiled to build it")
 
 def dependencies() -> pd.DataFrame:
     """Third-party modules (Go) and crates (Rust) of each service, by how they are used."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "dependencies")
     go, rust = kernels()
     go_build = go.build(EXPERIMENT)
     rows = []
@@ -713,6 +722,8 @@ def rebuild_samples(profile: Profile) -> int:
 
 def rebuilds(profile: Profile | None = None) -> pd.DataFrame:
     """Release rebuild time after a one-line change to one handler, in a copy of the code."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "rebuild")
     profile = profile or current_profile()
     samples = rebuild_samples(profile)
     frame = pd.DataFrame([*_go_rebuilds(samples), *_rust_rebuilds(samples)])
@@ -804,15 +815,17 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
     budget. The quick profile therefore shows the last cold builds recorded in
     data/part4/cold_build.csv, each labelled with when and in which profile it was measured
     (`python -m gorust.part4 cold-builds` measures them again); it measures them itself only
-    when no record exists.
+    when no record exists. Replay mode shows the recorded ones in every profile.
     """
     profile = profile or current_profile()
     saved = paths.DATA / CHAPTER / "cold_build.csv"
-    if profile.name == "full" or not saved.exists():
+    measure = profile.name == "full" or not saved.exists()
+    if measure and not replay.active():
         frame = measure_cold_builds(profile.pick(quick=1, full=3))
         frame["when"] = "measured in this run"
         return frame
-    frame = data.load(CHAPTER, "cold_build")
+    # Replay shows the recorded builds in any profile (and says it needs them if missing).
+    frame = replay.recorded(CHAPTER, "cold_build")
     frame["when"] = [
         f"recorded {at[:10]}, {prof} profile, commit {commit}"
         for at, prof, commit in zip(frame.measured_at, frame.profile, frame.commit, strict=True)
@@ -879,6 +892,8 @@ def _needed(path: Path) -> list[str]:
 
 def binary_sizes() -> pd.DataFrame:
     """Release binary size as built and after `strip`; the shared libraries it needs."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "binary_size")
     strip = _tool("strip", "binutils")
     rows = []
     with tempfile.TemporaryDirectory(prefix="gorust-part4-strip-") as folder:
@@ -936,6 +951,8 @@ def startup(profile: Profile | None = None) -> pd.DataFrame:
 
     Each start gets a fresh database, so every start applies the migration for real.
     """
+    if replay.active():
+        return replay.recorded(CHAPTER, "startup")
     profile = profile or current_profile()
     go, rust = kernels()
     for kernel in (go, rust):
@@ -1107,6 +1124,8 @@ def load(profile: Profile | None = None) -> pd.DataFrame:
     Runs with the libraries' defaults are saved to data/part4/load.csv, the tuned variant to
     data/part4/load_tuned.csv; the frame returned holds both, told apart by ``variant``.
     """
+    if replay.active():
+        return _recorded_load()
     profile = profile or current_profile()
     settings = load_settings(profile)
     go, rust = kernels()
@@ -1159,6 +1178,26 @@ def load(profile: Profile | None = None) -> pd.DataFrame:
     data.save(frame[frame.default_config], CHAPTER, "load")
     data.save(frame[~frame.default_config], CHAPTER, "load_tuned")
     return frame
+
+
+def _recorded_load() -> pd.DataFrame:
+    """The frame load() returned when it recorded load.csv and load_tuned.csv, rows in the
+    order they ran: by repetition and workload, the variants forwards on even repetitions and
+    backwards on odd ones (the frame's order is what the chart's data and a rerun see)."""
+    frame = pd.concat(
+        [replay.recorded(CHAPTER, "load"), replay.recorded(CHAPTER, "load_tuned")],
+        ignore_index=True,
+    )
+    variant_rank = frame.variant.map({label: i for i, label in enumerate(VARIANT_ORDER)})
+    order = pd.DataFrame(
+        {
+            "repetition": frame.repetition,
+            "scenario": frame.scenario.map({name: i for i, name in enumerate(SCENARIOS)}),
+            "variant": variant_rank.where(frame.repetition % 2 == 0, -variant_rank),
+        }
+    )
+    ran = order.sort_values(list(order.columns), kind="stable").index
+    return frame.loc[ran].reset_index(drop=True)
 
 
 def load_summary(runs: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,8 @@
 """Part 5 — Error Handling: one fallible pipeline in both languages, the lines it spends on
-errors, what each toolchain says about a forgotten error, and what the error path costs."""
+errors, what each toolchain says about a forgotten error, and what the error path costs.
+
+In replay mode (see gorust.replay) every experiment returns what a real run recorded in
+data/part5/, the toolchains' messages about the forgotten error included."""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, paths, stats
+from gorust import charts, data, paths, provenance, replay, stats
 from gorust.claims import Claim
-from gorust.kernels import CompileDiagnostics, KernelError, RunResult, RustKernel
+from gorust.kernels import CompileDiagnostics, KernelError, RustKernel
 from gorust.process import run_child
 from gorust.profile import Profile, current_profile
 from gorust.runs import interleaved, kernels
@@ -60,6 +63,8 @@ VARIANTS = {
 
 def error_pipeline() -> pd.DataFrame:
     """Every config file through every implementation: the result, or the error and its kind."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "error_pipeline")
     with tempfile.TemporaryDirectory(prefix="gorust-part5-") as folder:
         for case in PIPELINE_CASES:
             if case.content is not None:
@@ -372,6 +377,13 @@ def line_share_chart(shares: pd.DataFrame) -> alt.FacetChart:
 # -- Experiment 3: forgetting an error ---------------------------------------------------------
 ERRCHECK = "github.com/kisielk/errcheck@v1.9.0"
 _ERRCHECK_FINDING = re.compile(r"^(?P<file>\S+\.go):(?P<line>\d+):(?P<col>\d+):\s+(?P<code>.+)$")
+FORGOTTEN = "forgotten_error"
+# What the toolchains said is recorded as text in data/part5/forgotten_error_checks.csv, one
+# row per check, so that a replayed page shows their words; these name the rows.
+GO_VET = "go vet"
+ERRCHECK_CHECK = "errcheck"
+RUSTC_WARNS = "rustc, unused_must_use at its default (warn)"
+RUSTC_DENIES = "rustc, #![deny(unused_must_use)]"
 
 
 @dataclass(frozen=True)
@@ -394,14 +406,24 @@ def _tool(argv: list[str], shown: str, cwd: Path, env: dict[str, str]) -> ToolOu
 
 
 @dataclass(frozen=True)
+class ProgramRun:
+    """One run of the forgetful or the checking program, as its row of the table records it."""
+
+    exit_code: int
+    error_seen: bool
+    report_exists: bool
+    error: str  # the error the program saw; "" when it saw none
+
+
+@dataclass(frozen=True)
 class ForgottenError:
-    go_forget: RunResult
-    go_handle: RunResult
+    go_forget: ProgramRun
+    go_handle: ProgramRun
     go_vet: ToolOutput
     errcheck: ToolOutput
     rust_warning: ToolOutput
-    rust_forget: RunResult
-    rust_handle: RunResult
+    rust_forget: ProgramRun
+    rust_handle: ProgramRun
     rust_refusal: CompileDiagnostics
 
     @property
@@ -459,32 +481,81 @@ class ForgottenError:
         )
 
 
-def _outcome(forgetful: RunResult, checking: RunResult) -> list[str]:
+def _outcome(forgetful: ProgramRun, checking: ProgramRun) -> list[str]:
     lines = []
-    for name, result in (("forgetful program:", forgetful), ("checking program:", checking)):
-        row = result.frame.iloc[0]
-        written = "written" if row["report_exists"] else "not written"
-        lines.append(f"  {name:<30}exit status {result.exit_code}, report {written}, ")
-        if row["error_seen"]:
+    for name, run in (("forgetful program:", forgetful), ("checking program:", checking)):
+        written = "written" if run.report_exists else "not written"
+        lines.append(f"  {name:<30}exit status {run.exit_code}, report {written}, ")
+        if run.error_seen:
             lines[-1] += "error seen:"
-            lines.append(f"{'':<32}{row['error']}")
+            lines.append(f"{'':<32}{run.error}")
         else:
             lines[-1] += "no error seen"
     return lines
 
 
+def _text(value: object) -> str:
+    """A text cell of a table: a CSV reads an empty string back as NaN."""
+    return value if isinstance(value, str) else ""
+
+
+def _forgotten(runs: pd.DataFrame, checks: pd.DataFrame) -> ForgottenError:
+    """The experiment's outcome, read from its two tables: the same reading live and in replay,
+    so that a replayed page says exactly what the live page said."""
+
+    def run(language: str, mode: str) -> ProgramRun:
+        row = runs[(runs["language"] == language) & (runs["mode"] == mode)].iloc[0]
+        return ProgramRun(
+            exit_code=int(row["exit_code"]),
+            error_seen=bool(row["error_seen"]),
+            report_exists=bool(row["report_exists"]),
+            error=_text(row.get("error")),
+        )
+
+    def check(name: str) -> ToolOutput:
+        row = checks[checks["check"] == name].iloc[0]
+        return ToolOutput(
+            row["command"], int(row["exit_code"]), _text(row["stdout"]), _text(row["stderr"])
+        )
+
+    refusal = check(RUSTC_DENIES)
+    return ForgottenError(
+        go_forget=run("go", "forget"),
+        go_handle=run("go", "handle"),
+        go_vet=check(GO_VET),
+        errcheck=check(ERRCHECK_CHECK),
+        rust_warning=check(RUSTC_WARNS),
+        rust_forget=run("rust", "forget"),
+        rust_handle=run("rust", "handle"),
+        rust_refusal=CompileDiagnostics(
+            language="rust",
+            experiment=FORGOTTEN,
+            features=("deny",),
+            source=paths.RUST_WORKSPACE / FORGOTTEN,
+            exit_code=refusal.exit_code,
+            text=refusal.stdout + refusal.stderr,
+        ),
+    )
+
+
 def forgotten_error() -> ForgottenError:
+    """A dropped error in both languages: what the compilers and linters say about it, and
+    what the forgetful and the checking program do when writing their report fails."""
+    if replay.active():
+        return _forgotten(
+            replay.recorded(CHAPTER, FORGOTTEN), replay.recorded(CHAPTER, f"{FORGOTTEN}_checks")
+        )
     go, rust = kernels()
     go_env = {**go.env}
     vet = _tool(
-        [go.toolchain().executable, "vet", "./forgotten_error"],
-        "go vet ./forgotten_error",
+        [go.toolchain().executable, "vet", f"./{FORGOTTEN}"],
+        f"go vet ./{FORGOTTEN}",
         paths.GO_MODULE,
         go_env,
     )
     errcheck = _tool(
-        [go.toolchain().executable, "run", ERRCHECK, "./forgotten_error"],
-        f"go run {ERRCHECK} ./forgotten_error",
+        [go.toolchain().executable, "run", ERRCHECK, f"./{FORGOTTEN}"],
+        f"go run {ERRCHECK} ./{FORGOTTEN}",
         paths.GO_MODULE,
         go_env,
     )
@@ -503,31 +574,55 @@ def forgotten_error() -> ForgottenError:
         [
             rust.toolchain().executable,
             *("build", "--release", "--locked", "--color", "never"),
-            *("-p", "forgotten_error", "--features", "forget"),
+            *("-p", FORGOTTEN, "--features", "forget"),
         ],
-        "cargo build --release -p forgotten_error --features forget",
+        f"cargo build --release -p {FORGOTTEN} --features forget",
         paths.RUST_WORKSPACE,
         rust_env,
     )
-    result = ForgottenError(
-        go_forget=go.run("forgotten_error", ["--mode", "forget"]),
-        go_handle=go.run("forgotten_error", ["--mode", "handle"]),
-        go_vet=vet,
-        errcheck=errcheck,
-        rust_warning=warning,
-        rust_forget=rust.run("forgotten_error", ["--mode", "forget"], features=["forget"]),
-        rust_handle=rust.run("forgotten_error", ["--mode", "handle"]),
-        rust_refusal=rust.expect_compile_error("forgotten_error", features=["deny"]),
-    )
-    frame = pd.concat(
+    runs = pd.concat(
         [
-            r.frame
-            for r in (result.go_forget, result.go_handle, result.rust_forget, result.rust_handle)
+            go.run(FORGOTTEN, ["--mode", "forget"]).frame,
+            go.run(FORGOTTEN, ["--mode", "handle"]).frame,
+            rust.run(FORGOTTEN, ["--mode", "forget"], features=["forget"]).frame,
+            rust.run(FORGOTTEN, ["--mode", "handle"]).frame,
         ],
         ignore_index=True,
     )
-    data.save(frame, CHAPTER, "forgotten_error")
-    return result
+    refusal = rust.expect_compile_error(FORGOTTEN, features=["deny"])
+    checks = pd.DataFrame(
+        [
+            {
+                "check": name,
+                "language": language,
+                "toolchain": toolchain,
+                "command": output.command,
+                "exit_code": output.exit_code,
+                "stdout": output.stdout,
+                "stderr": output.stderr,
+                **provenance.host(),
+            }
+            for name, language, toolchain, output in (
+                (GO_VET, "go", go.toolchain().version, vet),
+                (ERRCHECK_CHECK, "go", go.toolchain().version, errcheck),
+                (RUSTC_WARNS, "rust", rust.toolchain().version, warning),
+                (
+                    RUSTC_DENIES,
+                    "rust",
+                    rust.toolchain().version,
+                    ToolOutput(
+                        f"cargo build --release -p {FORGOTTEN} --features deny",
+                        refusal.exit_code,
+                        "",
+                        refusal.text,
+                    ),
+                ),
+            )
+        ]
+    )
+    data.save(runs, CHAPTER, FORGOTTEN)
+    data.save(checks, CHAPTER, f"{FORGOTTEN}_checks")
+    return _forgotten(runs, checks)
 
 
 # -- Experiment 4: the cost of the error path --------------------------------------------------
@@ -538,6 +633,8 @@ BACKTRACE_SUFFIX = ", backtraces on"
 
 def error_cost(profile: Profile | None = None) -> pd.DataFrame:
     """ns per call of every error path: ``samples`` per process, ``repetitions`` processes."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "error_cost")
     profile = profile or current_profile()
     args = [
         "--samples",
@@ -687,9 +784,7 @@ def claims(
         else "does not hold here"
     )
 
-    dropped_silently = forgotten.go_forget.exit_code == 0 and not bool(
-        forgotten.go_forget.frame.iloc[0]["report_exists"]
-    )
+    dropped_silently = forgotten.go_forget.exit_code == 0 and not forgotten.go_forget.report_exists
     vet_silent = forgotten.go_vet.exit_code == 0 and not forgotten.go_vet_reported
     errcheck_found = len(forgotten.errcheck_findings) > 0
     forget_verdict = (
