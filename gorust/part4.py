@@ -723,7 +723,9 @@ def rebuild_samples(profile: Profile) -> int:
 def rebuilds(profile: Profile | None = None) -> pd.DataFrame:
     """Release rebuild time after a one-line change to one handler, in a copy of the code."""
     if replay.active():
-        return replay.recorded(CHAPTER, "rebuild")
+        frame = replay.recorded(CHAPTER, "rebuild")
+        frame["when"] = _recorded_when(frame)  # not "measured in this run" (build_summary)
+        return frame
     profile = profile or current_profile()
     samples = rebuild_samples(profile)
     frame = pd.DataFrame([*_go_rebuilds(samples), *_rust_rebuilds(samples)])
@@ -826,11 +828,16 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
         return frame
     # Replay shows the recorded builds in any profile (and says it needs them if missing).
     frame = replay.recorded(CHAPTER, "cold_build")
-    frame["when"] = [
+    frame["when"] = _recorded_when(frame)
+    return frame
+
+
+def _recorded_when(frame: pd.DataFrame) -> list[str]:
+    """For each row of a recorded table: when, in which profile and at which commit."""
+    return [
         f"recorded {at[:10]}, {prof} profile, commit {commit}"
         for at, prof, commit in zip(frame.measured_at, frame.profile, frame.commit, strict=True)
     ]
-    return frame
 
 
 def build_times_chart(rebuild: pd.DataFrame, cold: pd.DataFrame) -> alt.Chart:
@@ -872,7 +879,9 @@ def build_times_chart(rebuild: pd.DataFrame, cold: pd.DataFrame) -> alt.Chart:
 
 def build_summary(rebuild: pd.DataFrame, cold: pd.DataFrame) -> pd.DataFrame:
     cols = ["language", "build", "seconds"]
-    both = pd.concat([rebuild[cols].assign(when="measured in this run"), cold[[*cols, "when"]]])
+    # Rebuilds are measured in every live run; a replayed one says when it was recorded.
+    ran = rebuild[cols].assign(when=rebuild.get("when", "measured in this run"))
+    both = pd.concat([ran, cold[[*cols, "when"]]])
     return (
         both.groupby(["language", "build", "when"], sort=False)
         .seconds.agg(median="median", min="min", max="max", builds="size")
