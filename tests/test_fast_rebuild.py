@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from gorust import book, paths, sources
+from gorust.paths import REPO
+from tests.test_strict_build import STRICT
 
 CHAPTERS = {
     "chapters/03-memory-gc": "part3",
@@ -149,3 +156,48 @@ def test_a_failed_build_keeps_the_previous_digests(repo: Path) -> None:
     _write(repo / "code/rust/crud_api/src/main.rs", "fn main() { /* edited */ }\n")
     book._store_digests(app, RuntimeError("the build failed"))
     assert "chapters/04-velocity-crud" in book._stale_chapters(app, env, set(), set(), set())
+
+
+def _mini_book(root: Path) -> Path:
+    """Two chapters that import the real Part 3 and Part 8 modules, with the course's config."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    shutil.copy(REPO / "_config.yml", root / "_config.yml")
+    _write(root / "_static" / "vega-bundle.js", "")
+    _write(root / "intro.md", "# Intro\n")
+    toc = "format: jb-book\nroot: intro\nchapters:\n"
+    for name, module in (("03-memory-gc", "part3"), ("08-verdict", "part8")):
+        toc += f"  - file: chapters/{name}\n"
+        cells = [new_markdown_cell(f"# {name}"), new_code_cell(f"from gorust import {module}")]
+        kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        (root / "chapters").mkdir(exist_ok=True)
+        nbformat.write(
+            new_notebook(cells=cells, metadata={"kernelspec": kernel}),
+            root / "chapters" / f"{name}.ipynb",
+        )
+    _write(root / "_toc.yml", toc)
+    return root
+
+
+def _executed(root: Path, **env: str) -> list[str]:
+    command = "from jupyter_book.cli.main import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", command, "build", str(root), *STRICT],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return sorted(re.findall(r"chapters/([\w-]+)\.ipynb: Executed notebook", result.stdout))
+
+
+def test_a_real_build_executes_a_chapter_again_only_when_its_sources_change(
+    tmp_path: Path,
+) -> None:
+    book_root = _mini_book(tmp_path)
+    assert _executed(book_root) == ["03-memory-gc", "08-verdict"]
+    assert _executed(book_root) == []  # nothing changed
+    # The profile is one of the chapter's inputs: both chapters show results that depend on it.
+    assert _executed(book_root, GVR_PROFILE="full") == ["03-memory-gc", "08-verdict"]
