@@ -57,7 +57,7 @@ def recorded(chapter: str, experiment: str) -> pd.DataFrame:
     source = paths.DATA / chapter / f"{experiment}.csv"
     if not source.is_file():
         raise RecordingMissing(
-            f"Replay mode needs {source.relative_to(paths.REPO)}, which is missing. Run the "
+            f"Replay mode needs data/{chapter}/{experiment}.csv, which is missing. Run the "
             f"chapter once with Go and Rust on PATH (make book) to record it, or restore it "
             f"with `git checkout -- data/{chapter}`."
         )
