@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from elftools.elf.elffile import ELFFile
 
-from gorust import charts, data, stats
+from gorust import charts, data, paths, provenance, replay, stats
 from gorust.claims import Claim
 from gorust.kernels import CompileDiagnostics, RunResult
 from gorust.profile import Profile, current_profile
@@ -26,6 +26,8 @@ BASELINE_ELEMENT = {"pointer to Rect": "Rect"}
 # -- Experiment 1: generics cost ---------------------------------------------------------------
 def generics_cost(profile: Profile | None = None) -> pd.DataFrame:
     """ns per call of every case: ``samples`` per process, ``repetitions`` processes each."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "generics_cost")
     profile = profile or current_profile()
     args = [
         "--samples",
@@ -122,6 +124,8 @@ def text_section_bytes(binary: Path) -> int:
 
 def generic_size() -> pd.DataFrame:
     """Binary and .text size of generic_size built for 0, 1, 2, 4, 8 and 16 element types."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "generic_size")
     frames = []
     for kernel in kernels():
         for count in INSTANTIATION_COUNTS:
@@ -196,54 +200,126 @@ def size_chart(sizes: pd.DataFrame) -> alt.Chart:
 
 
 # -- Experiment 3: "If it compiles, it works" ---------------------------------------------------
+# What each row of data_race.csv is (its ``run`` column), in the order the rows are recorded.
+UNSYNC, RACE_DETECTOR, RUST_COMPILE, FIXED = "unsync", "race_detector", "rust_compile", "fixed"
+# The text a Go binary built with -race prints when it sees a race.
+RACE_WARNING = "WARNING: DATA RACE"
+
+
 @dataclass(frozen=True)
 class DataRace:
-    go_unsync: list[RunResult]
-    go_race_detector: RunResult
-    rust_refusal: CompileDiagnostics
-    fixed: list[RunResult]
+    """The data-race experiment as recorded in data_race.csv: one row per run, ``run`` says
+    which. Go's runs keep the program's record; the race detector's row keeps its stderr and
+    rustc's refusal its text (``diagnostic``) and error codes, so that a replayed page shows
+    what the tools said. Live and replayed pages read the same table."""
+
+    table: pd.DataFrame
+
+    def _runs(self, *kinds: str) -> pd.DataFrame:
+        rows = self.table[self.table["run"].isin(kinds)]
+        # The compile row has no count, so a CSV (and a concatenated frame) holds the counts
+        # as floats and ``exact`` as objects; the program printed integers and booleans.
+        return rows.astype({"count": "int64", "expected": "int64", "exact": bool}).reset_index(
+            drop=True
+        )
+
+    def _single(self, kind: str) -> pd.Series:
+        rows = self.table[self.table["run"] == kind]
+        if len(rows) != 1:
+            raise ValueError(f"data_race has {len(rows)} {kind} rows; expected one")
+        return rows.iloc[0]
 
     @property
     def go_lost_updates(self) -> pd.DataFrame:
-        frame = pd.concat([r.frame for r in self.go_unsync], ignore_index=True)
+        frame = self._runs(UNSYNC)
         frame["lost"] = frame.expected - frame["count"]
         return frame[["mode", "expected", "count", "lost", "exact", "wall_s"]]
 
     @property
+    def race_detector_exit_code(self) -> int:
+        return int(self._single(RACE_DETECTOR).exit_code)
+
+    @property
     def race_reported(self) -> bool:
-        return "WARNING: DATA RACE" in self.go_race_detector.stderr
+        return RACE_WARNING in _text(self._single(RACE_DETECTOR).diagnostic)
+
+    @property
+    def rust_refusal(self) -> CompileDiagnostics:
+        row = self._single(RUST_COMPILE)
+        return CompileDiagnostics(
+            language=row.language,
+            experiment=row.experiment,
+            features=_split(row.features),
+            source=paths.RUST_WORKSPACE / row.experiment,
+            exit_code=int(row.exit_code),
+            text=_text(row.diagnostic),
+            error_codes=_split(row.error_codes),
+        )
 
     def verdict_lines(self) -> list[str]:
         """Deterministic statements (checked by nbval): what each compiler and tool did."""
-        detector = "reports WARNING: DATA RACE" if self.race_reported else "reports nothing"
+        detector = f"reports {RACE_WARNING}" if self.race_reported else "reports nothing"
+        refusal = self.rust_refusal
         return [
             "Go compiles the unsynchronised counter: yes",
             f"Go's race detector (go build -race) at run time: {detector}, "
-            f"exit status {self.go_race_detector.exit_code}",
+            f"exit status {self.race_detector_exit_code}",
             "Rust compiles the unsynchronised counter: no",
-            f"rustc: {self.rust_refusal.first_error}",
-            f"rustc error codes: {', '.join(self.rust_refusal.error_codes)}",
+            f"rustc: {refusal.first_error}",
+            f"rustc error codes: {', '.join(refusal.error_codes)}",
         ]
 
     def fixed_lines(self) -> list[str]:
-        lines = []
-        for result in self.fixed:
-            row = result.frame.iloc[0]
-            lines.append(
-                f"{result.build.language:<4} {row['mode']:<6}: {row['count']:,} of "
-                f"{row['expected']:,} — {'exact' if row['exact'] else 'WRONG'}"
-            )
-        return lines
+        return [
+            f"{row['language']:<4} {row['mode']:<6}: {row['count']:,} of {row['expected']:,} — "
+            f"{'exact' if row['exact'] else 'WRONG'}"
+            for _, row in self._runs(FIXED).iterrows()
+        ]
 
     def timing(self) -> pd.DataFrame:
-        rows = [
-            {"language": r.build.language, "mode": r.frame.iloc[0]["mode"], "wall_s": r.wall_s}
-            for r in [*self.go_unsync, *self.fixed]
+        return self._runs(UNSYNC, FIXED)[["language", "mode", "wall_s"]]
+
+
+def _text(value: object) -> str:
+    """A text cell; read_csv turns an empty one into NaN."""
+    return value if isinstance(value, str) else ""
+
+
+def _split(value: object) -> tuple[str, ...]:
+    """A comma-joined list cell (features, error codes) as the tuple it was joined from."""
+    return tuple(item for item in _text(value).split(",") if item)
+
+
+def _tagged(results: list[RunResult], run: str) -> list[pd.DataFrame]:
+    frames = [result.frame for result in results]
+    for frame in frames:
+        frame["run"] = run
+    return frames
+
+
+def _refusal_row(refusal: CompileDiagnostics, toolchain: str) -> pd.DataFrame:
+    """rustc's refusal as a row of data_race.csv: no program ran, so no count or timing."""
+    return pd.DataFrame(
+        [
+            {
+                "mode": UNSYNC,
+                "language": refusal.language,
+                "experiment": refusal.experiment,
+                "features": ",".join(refusal.features),
+                "toolchain": toolchain,
+                "exit_code": refusal.exit_code,
+                **provenance.host(),
+                "run": RUST_COMPILE,
+                "diagnostic": refusal.text,
+                "error_codes": ",".join(refusal.error_codes),
+            }
         ]
-        return pd.DataFrame(rows)
+    )
 
 
 def data_race(profile: Profile | None = None) -> DataRace:
+    if replay.active():
+        return DataRace(replay.recorded(CHAPTER, "data_race"))
     profile = profile or current_profile()
     go, rust = kernels()
     workload = ["--workers", 4, "--increments", profile.pick(quick=1_000_000, full=10_000_000)]
@@ -257,16 +333,25 @@ def data_race(profile: Profile | None = None) -> DataRace:
         race=True,
         check=False,
     )
+    (detector_frame,) = _tagged([detector], RACE_DETECTOR)
+    detector_frame["diagnostic"] = detector.stderr
     refusal = rust.expect_compile_error("data_race", features=["unsync"])
     fixed = [
         kernel.run("data_race", ["--mode", mode, *workload])
         for kernel in (go, rust)
         for mode in ("mutex", "atomic")
     ]
-    result = DataRace(unsync, detector, refusal, fixed)
-    frame = pd.concat([r.frame for r in [*unsync, *fixed]], ignore_index=True)
+    frame = pd.concat(
+        [
+            *_tagged(unsync, UNSYNC),
+            detector_frame,
+            _refusal_row(refusal, rust.toolchain().version),
+            *_tagged(fixed, FIXED),
+        ],
+        ignore_index=True,
+    )
     data.save(frame, CHAPTER, "data_race")
-    return result
+    return DataRace(frame)
 
 
 # -- Claim check -------------------------------------------------------------------------------

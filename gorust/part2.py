@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, paths
+from gorust import charts, data, paths, replay
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant, kernels
@@ -37,6 +37,8 @@ def task_counts(profile: Profile) -> list[int]:
 
 def task_memory(profile: Profile | None = None) -> pd.DataFrame:
     """Peak RSS, spawn and join time of N waiting tasks per model, repeated."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "task_memory")
     profile = profile or current_profile()
     go, rust = kernels()
     frames = []
@@ -130,6 +132,8 @@ BUSY_MS = 300
 
 def preemption(profile: Profile | None = None) -> pd.DataFrame:
     """Every tick's lateness, per variant and repetition; busy-loop span in busy_* columns."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "preemption")
     profile = profile or current_profile()
     frames = []
     for repetition in range(profile.repetitions):
@@ -254,6 +258,10 @@ class ConnectionRuns:
 
 def connections(profile: Profile | None = None) -> ConnectionRuns:
     """Echo servers under C concurrent connections from one client on another core."""
+    if replay.active():
+        return ConnectionRuns(
+            replay.recorded(CHAPTER, "connections"), replay.recorded(CHAPTER, "connection_latency")
+        )
     profile = profile or current_profile()
     limit = raise_open_file_limit()
     go, rust = kernels()

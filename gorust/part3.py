@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, stats
+from gorust import charts, data, replay, stats
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
@@ -42,6 +42,8 @@ GO18_PAUSE_US = 100
 
 # -- Experiment 1: binary trees ------------------------------------------------------------------
 def binary_trees(profile: Profile | None = None) -> pd.DataFrame:
+    if replay.active():
+        return replay.recorded(CHAPTER, "binary_trees")
     profile = profile or current_profile()
     depth = profile.pick(quick=16, full=21)
     frames = []
@@ -143,6 +145,10 @@ class HeapRuns:
 
 
 def live_heap(profile: Profile | None = None) -> HeapRuns:
+    if replay.active():
+        return HeapRuns(
+            replay.recorded(CHAPTER, "live_heap"), replay.recorded(CHAPTER, "live_heap_latency")
+        )
     profile = profile or current_profile()
     records = profile.pick(
         quick="1000000,4000000,16000000", full="1000000,4000000,16000000,48000000"
