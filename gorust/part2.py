@@ -397,7 +397,7 @@ def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -
         not verdicts.loc["Rust + yield_now()", "starved"]
         and not verdicts.loc["Rust + spawn_blocking()", "starved"]
     )
-    biggest = conns.connections.max()
+    biggest = int(conns.connections.max())
     at_biggest = conns[conns.connections == biggest].set_index("language")
     go_conn, rust_conn = (
         at_biggest.loc["go", "kib_per_connection"],
