@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, stats
+from gorust import charts, data, replay, stats
 from gorust.claims import Claim
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
@@ -70,6 +70,9 @@ class ReadStateRuns:
 
 
 def read_states(profile: Profile | None = None) -> ReadStateRuns:
+    """Every variant served ``repetitions`` times; in replay mode, the recorded runs."""
+    if replay.active():
+        return recorded_read_states()
     profile = profile or current_profile()
     chosen = settings(profile)
     common = ["--entries", chosen.entries, "--rate", 20_000, "--duration-s", chosen.duration_s,
@@ -103,6 +106,29 @@ def read_states(profile: Profile | None = None) -> ReadStateRuns:
     data.save(result.runs, CHAPTER, "read_states")
     data.save(result.cycles, CHAPTER, "read_states_gc_cycles")
     return result
+
+
+def recorded_read_states() -> ReadStateRuns:
+    """The runs that a live ``read_states`` saved to data/part6, as it returned them.
+
+    The settings are not a column of their own: they follow from the profile, which every row
+    records, so they are the recorded profile's, not the reader's. The entry count is recorded
+    as well, and must agree, or the tables come from a version with other settings.
+    """
+    runs = replay.recorded(CHAPTER, "read_states")
+    chosen = settings(Profile(str(runs.profile.iloc[0])))
+    if set(runs.entries) != {chosen.entries}:
+        raise ValueError(
+            f"data/{CHAPTER}/read_states.csv holds caches of {sorted(set(runs.entries))} "
+            f"entries, but the {runs.profile.iloc[0]} profile serves {chosen.entries:,}: the "
+            "recording is from other settings. Run the chapter live to record it again."
+        )
+    return ReadStateRuns(
+        replay.recorded(CHAPTER, "read_states_bins"),
+        runs,
+        replay.recorded(CHAPTER, "read_states_gc_cycles"),
+        chosen,
+    )
 
 
 GCTRACE = re.compile(

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import charts, data, paths, provenance, stats
+from gorust import charts, data, paths, provenance, replay, stats
 from gorust.claims import Claim
 from gorust.kernels import GoKernel, KernelError, RustKernel
 from gorust.process import Finished, run_child
@@ -212,7 +212,12 @@ def _call(port: int, call: Call) -> tuple[int, str]:
 
 
 def service_check() -> pd.DataFrame:
-    """Both services, each started fresh, through the same script against the same rate stub."""
+    """Both services, each started fresh, through the same script against the same rate stub.
+
+    In replay mode, the recorded answers (an empty body reads back as NaN, which the reports
+    below treat as empty)."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "service_check")
     rows = []
     with rate_stub() as rates_url:
         for kernel in kernels():
@@ -332,10 +337,58 @@ class Dependencies:
     runtimes: tuple[str, ...] = ()  # Rust: async runtimes found in the graph
 
 
+def dependency_table(found: Sequence[Dependencies]) -> pd.DataFrame:
+    """Tidy: one row per language and field of Dependencies (its count, and its entries
+    joined by "; "), the way data/part4/dependencies.csv records Part 4's services."""
+    rows = []
+    for deps in found:
+        for field in fields(Dependencies)[1:]:
+            value = getattr(deps, field.name)
+            listed = value if isinstance(value, tuple) else ()
+            rows.append(
+                {
+                    "language": deps.language,
+                    "kind": field.name,
+                    "count": len(value) if isinstance(value, tuple) else value,
+                    "names": "; ".join(listed),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def recorded_dependencies(language: str) -> Dependencies:
+    """One language's Dependencies as a live run recorded them (the inverse of
+    ``dependency_table``; entries keep their recorded order)."""
+    table = replay.recorded(CHAPTER, "dependencies")
+    mine = table[table.language == language].set_index("kind")
+    values: dict[str, object] = {}
+    for field in fields(Dependencies)[1:]:
+        row = mine.loc[field.name]
+        if field.name == "std_packages":
+            values[field.name] = int(row["count"])
+        else:  # no entries: an empty string, which reads back as NaN
+            values[field.name] = tuple(row.names.split("; ")) if isinstance(row.names, str) else ()
+    return Dependencies(language, **values)  # type: ignore[arg-type]
+
+
+def dependencies() -> tuple[Dependencies, Dependencies]:
+    """Both services' dependencies (Go, Rust), recorded to data/part7/dependencies.csv so that
+    a replayed page shows the very crates and counts that the tools listed."""
+    found = go_dependencies(), rust_dependencies()
+    if not replay.active():
+        frame = dependency_table(found)
+        versions = {kernel.language: kernel.toolchain().version for kernel in kernels()}
+        frame["toolchain"] = frame.language.map(versions)
+        data.save(frame.assign(**provenance.host()), CHAPTER, "dependencies")
+    return found
+
+
 def go_dependencies() -> Dependencies:
     """What the Go service builds: `go list -deps` in the course's module, and `go list -m all`
     of the service copied into a module of its own (the course's go.mod also lists the modules
     of other chapters, which the service does not import)."""
+    if replay.active():
+        return recorded_dependencies("go")
     go, _ = kernels()
     env = _go_env(go)
     go_exe = go.toolchain().executable
@@ -393,6 +446,8 @@ def _cargo_tree(extra: Sequence[str]) -> list[str]:
 def rust_dependencies() -> Dependencies:
     """What the Rust service builds: its direct dependencies, every crate a release build
     compiles (normal and build dependencies, not dev ones), and who uses tokio."""
+    if replay.active():
+        return recorded_dependencies("rust")
     own = f"{SERVICE} "
     everything = _cargo_tree(["-p", SERVICE, "-e", "normal,build"])
     direct = _cargo_tree(["-p", SERVICE, "-e", "normal", "--depth", "1"])
@@ -703,7 +758,11 @@ def service_costs(
     go_deps: Dependencies, rust_deps: Dependencies, profile: Profile | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build times and sizes of both services, with their dependency counts: (summary, every
-    build)."""
+    build). In replay mode, the recorded ones (the summary without the columns saving adds)."""
+    if replay.active():
+        recorded = replay.recorded(CHAPTER, "service_summary")
+        summary = recorded.drop(columns=["toolchain", *data.PROVENANCE_COLUMNS])
+        return summary, replay.recorded(CHAPTER, "service_builds")
     profile = profile or current_profile()
     cold = cold_builds(profile)
     warm = warm_builds(profile)
@@ -767,6 +826,13 @@ def cold_build_note(summary: pd.DataFrame) -> Markdown:
     """Says where the cold-build numbers come from: this run, or an earlier identical one."""
     row = summary.iloc[0]
     builds = int(row.cold_builds)
+    if replay.active():
+        # "This machine" and "this run" would be the reader's, who measured nothing.
+        return Markdown(
+            f"Cold builds: recorded — {builds} build(s) per language, measured "
+            f"{row.cold_measured_at} (profile `{row.cold_profile}`); warm rebuilds come from "
+            f"the same recorded run as the rest of this page."
+        )
     if row.cold_reused:
         return Markdown(
             f"Cold builds: **reused** from the last measurement on this machine "
@@ -980,7 +1046,10 @@ def _jsonv2_kernel() -> GoKernel | None:
 
 
 def json_throughput(profile: Profile | None = None) -> pd.DataFrame:
-    """ns per decode/encode of the payload: encoding/json (and v2 where Go has it), serde_json."""
+    """ns per decode/encode of the payload: encoding/json (and v2 where Go has it), serde_json.
+    In replay mode, the recorded runs."""
+    if replay.active():
+        return replay.recorded(CHAPTER, JSON_EXPERIMENT)
     profile = profile or current_profile()
     args_base = ["--samples", profile.pick(quick=5, full=10)]
     args_base += ["--target-ms", profile.pick(quick=20, full=50)]
@@ -1155,13 +1224,13 @@ class WasmBuild:
     toolchain: str
     target: str
     command: str
-    module: Path | None = None
+    module: Path | None = None  # None where it failed, and in replay mode (no module there)
     error: str | None = None  # why this side could not be built
     cached: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.module is not None
+        return self.error is None
 
     @property
     def plain_bytes(self) -> int:
@@ -1248,7 +1317,34 @@ def _cached_module(language: str, key: str, build: Callable[[Path], None]) -> tu
     return module, False
 
 
+def recorded_wasm_build(language: str) -> WasmBuild:
+    """One language's build as a live run recorded it in data/part7/wasm_builds.csv: what
+    built it, or why it could not be built; the module itself is not kept."""
+    table = replay.recorded(CHAPTER, "wasm_builds")
+    row = table[table.language == language].iloc[0]
+    error = row.error if isinstance(row.error, str) else None  # no error reads back as NaN
+    return WasmBuild(
+        language, row.toolchain, row.target, row.command, None, error, bool(row.cached)
+    )
+
+
+def build_wasm() -> list[WasmBuild]:
+    """Both modules (Go, Rust); what built them, or why not, is recorded to
+    data/part7/wasm_builds.csv so that a replayed page shows the same report."""
+    builds = [build_go_wasm(), build_rust_wasm()]
+    if not replay.active():
+        # Every field but the module, which lives in this machine's cache only.
+        recorded = [field.name for field in fields(WasmBuild) if field.name != "module"]
+        frame = pd.DataFrame(
+            [{name: getattr(build, name) for name in recorded} for build in builds]
+        )
+        data.save(frame.assign(**provenance.host()), CHAPTER, "wasm_builds")
+    return builds
+
+
 def build_go_wasm() -> WasmBuild:
+    if replay.active():
+        return recorded_wasm_build("go")
     go, _ = kernels()
     version = go.toolchain().version
     command = f"GOOS=wasip1 GOARCH=wasm go build -trimpath ./{WASM}"
@@ -1270,6 +1366,8 @@ def build_go_wasm() -> WasmBuild:
 
 
 def build_rust_wasm() -> WasmBuild:
+    if replay.active():
+        return recorded_wasm_build("rust")
     _, rust = kernels()
     found = _rustc_for_wasm(rust)
     if found is None:
@@ -1360,7 +1458,10 @@ def _run_wasm(module_bytes: bytes, folder: Path, input_name: str) -> dict:
 
 def wasm_runs(builds: Sequence[WasmBuild], profile: Profile | None = None) -> pd.DataFrame:
     """Each module compiled and run by wasmtime, and the same program natively, repeated and
-    interleaved: the program's own time for the work, wasmtime's compile time, and the result."""
+    interleaved: the program's own time for the work, wasmtime's compile time, and the result.
+    In replay mode, the recorded runs."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "wasm_runs")
     profile = profile or current_profile()
     megabytes = profile.pick(quick=4, full=16)
     by_language = {kernel.language: kernel for kernel in kernels()}
@@ -1409,6 +1510,9 @@ def _wasm_row(build: WasmBuild, mode: str, result: dict, repetition: int) -> dic
 
 
 def wasm_sizes(builds: Sequence[WasmBuild]) -> pd.DataFrame:
+    """Each built module's size, as built and stripped (in replay mode, the recorded sizes)."""
+    if replay.active():
+        return replay.recorded(CHAPTER, "wasm_sizes")
     rows = []
     for build in builds:
         if not build.ok:
