@@ -3,8 +3,8 @@
 A chapter measures live when both toolchains are on PATH. When one is missing, each
 experiment function returns the table a real run recorded in ``data/<chapter>/`` instead of
 running, the page opens with a banner that says so (when, where, which profile and commit), and
-cells that can only show a live toolchain's output are skipped with a note. Nothing is written
-to ``data/`` in replay mode, so the committed reference stays as it was recorded.
+compiler messages are shown as the recording run saved them. Nothing is written to ``data/``
+in replay mode, so the committed reference stays as it was recorded.
 
 ``GVR_MODE=live`` or ``GVR_MODE=replay`` overrides the choice; ``live`` with a missing
 toolchain fails with the toolchain's install hint, as a live chapter always does.
@@ -18,8 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from IPython import get_ipython
-from IPython.display import Markdown, display
+from IPython.display import Markdown
 
 from gorust import paths
 from gorust.toolchains import CARGO, GO
@@ -114,31 +113,11 @@ def banner(chapter: str, recorded_in: Iterable[str] = ()) -> Markdown | None:
         ":class: warning\n"
         f"This page was built in **replay mode** because {why}. Every figure and table below "
         f"is read from the results a real run recorded in {folders} — {profiles} "
-        f"profile, measured {dates} on {cpus}, commit {commits}. Cells that can only show a "
-        "live compiler's output say that they were skipped. Install Go and Rust (see the "
-        "README) and rebuild the book to measure your own machine.\n"
+        f"profile, measured {dates} on {cpus}, commit {commits}; compiler and tool messages "
+        "are the ones that run recorded. Install Go and Rust (see the README) and rebuild "
+        "the book to measure your own machine.\n"
         ":::"
     )
-
-
-def skipped(what: str) -> Markdown:
-    """The note a replayed page shows in place of a cell that needs a toolchain."""
-    return Markdown(f"*Skipped in replay mode: this cell {what}, which needs Go and Rust.*")
-
-
-def _live_cell(line: str, cell: str) -> None:
-    """``%%live <what the cell does>``: run the cell when measuring, skip it in replay."""
-    if active():
-        display(skipped(line.strip() or "shows a live toolchain's output"))
-        return
-    get_ipython().run_cell(cell).raise_error()
-
-
-def register_magic() -> None:
-    """Register ``%%live`` in the running IPython kernel (a no-op outside IPython)."""
-    shell = get_ipython()
-    if shell is not None:
-        shell.register_magic_function(_live_cell, magic_kind="cell", magic_name="live")
 
 
 def path_without_toolchains(path: str, shadow_root: Path) -> str:

@@ -63,11 +63,10 @@ def interleaved(
 
 
 def begin(chapter: str, recorded_in: Sequence[str] = ()) -> Markdown | None:
-    """A chapter's first cell: the course's charts, the ``%%live`` cell magic, and in replay
-    mode the banner that says the page shows recorded results (of ``recorded_in`` when the
-    page shows other chapters' data)."""
+    """A chapter's first cell: the course's charts, and in replay mode the banner that says
+    the page shows recorded results (of ``recorded_in`` when the page shows other chapters'
+    data)."""
     charts.enable()
-    replay.register_magic()
     return replay.banner(chapter, recorded_in)
 
 
