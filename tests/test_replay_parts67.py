@@ -183,6 +183,11 @@ def test_json_throughput_is_the_recorded_runs(recorded: Path) -> None:
     assert part7.json_chart(stats).to_dict()["data"]
 
 
+def table_value(frame: pd.DataFrame, field: str) -> object:
+    (value,) = frame[field].unique()
+    return value
+
+
 def test_wasm_builds_sizes_and_runs_are_recorded(recorded: Path) -> None:
     builds = part7.build_wasm()
     assert [b.language for b in builds] == ["go", "rust"] and all(b.ok for b in builds)
@@ -194,8 +199,11 @@ def test_wasm_builds_sizes_and_runs_are_recorded(recorded: Path) -> None:
     sizes, wasm = part7.wasm_sizes(builds), part7.wasm_runs(builds)
     pd.testing.assert_frame_equal(sizes, _table(recorded, "part7", "wasm_sizes"))
     pd.testing.assert_frame_equal(wasm, _table(recorded, "part7", "wasm_runs"))
-    *_, agreement = _checked_outputs("07-ecosystem.ipynb")
-    assert part7.wasm_agreement(wasm) + "\n" == agreement
+    # The notebook's checked text is the quick profile's input; a recording may be full.
+    agreement = part7.wasm_agreement(wasm)
+    assert agreement.startswith("Every run gives the same answer: yes")
+    for field in part7.RESULT_FIELDS:
+        assert f"{field:<10} {table_value(wasm, field)}" in agreement
     stats = part7.wasm_summary(wasm)
     assert part7.wasm_table(sizes, stats).shape[0] == 4
     assert part7.wasm_chart(sizes, stats).to_dict()["vconcat"]
