@@ -59,15 +59,15 @@ def _stale_chapters(
     """Sphinx's env-get-outdated hook: the chapters to re-read besides changed pages."""
     stored = _stored_digests(app)
     notebooks = _notebooks(env)
+    current = sources.digests(notebooks)
     stale = {
         name
-        for name, path in notebooks.items()
-        if stored.get(name) != sources.digest(path) or _failed_last_time(env, name)
+        for name in notebooks
+        if stored.get(name) != current[name] or _failed_last_time(env, name)
     }
-    rerun = (stale | added | changed) & set(notebooks)
-    measuring = {name for name in rerun if not sources.summarises(notebooks[name])}
-    if measuring:
-        stale |= {name for name, path in notebooks.items() if sources.summarises(path)}
+    summaries = {name for name, path in notebooks.items() if sources.summarises(path)}
+    if ((stale | added | changed) & set(notebooks)) - summaries:
+        stale |= summaries
     stale -= added | changed | removed
     if stale:
         logger.info("[gorust] re-executing chapters whose sources changed: %s", sorted(stale))
@@ -79,11 +79,12 @@ def _store_digests(app: Sphinx, exception: Exception | None) -> None:
     so that the data written during the build count as seen."""
     if exception is not None or app.env is None:
         return
-    digests = {
-        name: sources.digest(path)
+    succeeded = {
+        name: path
         for name, path in _notebooks(app.env).items()
         if not _failed_last_time(app.env, name)
     }
+    digests = sources.digests(succeeded)
     _digest_file(app).write_text(json.dumps(digests, indent=1), encoding="utf-8")
 
 

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gorust import paths, replay
@@ -138,9 +138,9 @@ def _toolchain_versions() -> list[str]:
     return versions
 
 
-def digest(notebook: Path, extra: Iterable[str] = ()) -> str:
+def digest(notebook: Path, toolchains: Sequence[str] | None = None) -> str:
     """A digest of the notebook's dependencies, settings and toolchains (not of the notebook
-    itself, which Sphinx already tracks)."""
+    itself, which Sphinx already tracks). ``toolchains``: the versions, when already read."""
     h = hashlib.sha256()
     for path in dependencies(notebook):
         root = paths.REPO if path.is_relative_to(paths.REPO) else PACKAGE.parent
@@ -148,6 +148,12 @@ def digest(notebook: Path, extra: Iterable[str] = ()) -> str:
         h.update(hashlib.sha256(path.read_bytes()).digest())
     for name in ENVIRONMENT:
         h.update(f"{name}={os.environ.get(name, '')}".encode())
-    for line in [*_toolchain_versions(), *extra]:
+    for line in _toolchain_versions() if toolchains is None else toolchains:
         h.update(line.encode())
     return h.hexdigest()
+
+
+def digests(notebooks: Mapping[str, Path]) -> dict[str, str]:
+    """The digest of every named notebook, asking go and cargo for their versions once."""
+    versions = _toolchain_versions()
+    return {name: digest(path, versions) for name, path in notebooks.items()}
