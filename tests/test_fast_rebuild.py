@@ -6,8 +6,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +13,7 @@ import pytest
 
 from gorust import book, paths, sources
 from gorust.paths import REPO
-from tests.test_strict_build import STRICT
+from tests.test_strict_build import build_book
 
 CHAPTERS = {
     "chapters/03-memory-gc": "part3",
@@ -181,14 +179,7 @@ def _mini_book(root: Path) -> Path:
 
 
 def _executed(root: Path, **env: str) -> list[str]:
-    command = "from jupyter_book.cli.main import main; main()"
-    result = subprocess.run(
-        [sys.executable, "-c", command, "build", str(root), *STRICT],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=600,
-    )
+    result = build_book(root, env={**os.environ, **env})
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return sorted(re.findall(r"chapters/([\w-]+)\.ipynb: Executed notebook", result.stdout))
 

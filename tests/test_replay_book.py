@@ -17,7 +17,7 @@ import pytest
 from gorust import replay
 from gorust.paths import DATA, REPO
 from tests.test_book_in_browser import CHAPTERS_WITH_CHARTS
-from tests.test_strict_build import STRICT
+from tests.test_strict_build import build_book
 
 BANNER = "Recorded results, not measured on this machine"
 
@@ -40,15 +40,8 @@ def replayed_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert not hidden, f"could not hide {hidden} from PATH"
     subprocess.run([sys.executable, "-m", "gorust.charts", str(REPO / "_static")], check=True)
     recorded = _fingerprint(DATA)
-    command = "from jupyter_book.cli.main import main; main()"
     output = scratch / "out"
-    result = subprocess.run(
-        [sys.executable, "-c", command, "build", str(REPO), "--path-output", str(output), *STRICT],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1200,
-    )
+    result = build_book(REPO, "--path-output", str(output), env=env, timeout_s=1200)
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     assert _fingerprint(DATA) == recorded, "replay mode changed the recorded data/"
     return output / "_build" / "html"

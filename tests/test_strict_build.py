@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -20,13 +21,17 @@ from gorust.paths import REPO
 STRICT = ["-W", "-n", "--keep-going"]
 
 
-def _build(book: Path) -> subprocess.CompletedProcess:
+def build_book(
+    book: Path, *options: str, env: Mapping[str, str] | None = None, timeout_s: float = 600
+) -> subprocess.CompletedProcess:
+    """``jupyter-book build`` of ``book`` as the Makefile runs it (strict), in a subprocess."""
     command = "from jupyter_book.cli.main import main; main()"
     return subprocess.run(
-        [sys.executable, "-c", command, "build", str(book), *STRICT],
+        [sys.executable, "-c", command, "build", str(book), *options, *STRICT],
         capture_output=True,
         text=True,
-        timeout=600,
+        env=None if env is None else dict(env),
+        timeout=timeout_s,
     )
 
 
@@ -51,11 +56,11 @@ def _book(tmp_path: Path, cell_source: str) -> Path:
 
 
 def test_a_failing_cell_fails_the_build(tmp_path):
-    result = _build(_book(tmp_path, "raise RuntimeError('this cell fails on purpose')"))
+    result = build_book(_book(tmp_path, "raise RuntimeError('this cell fails on purpose')"))
     assert result.returncode != 0, result.stdout[-2000:]
     assert "this cell fails on purpose" in result.stdout + result.stderr
 
 
 def test_a_passing_chapter_builds(tmp_path):
-    result = _build(_book(tmp_path, "print(6 * 7)"))
+    result = build_book(_book(tmp_path, "print(6 * 7)"))
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
