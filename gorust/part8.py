@@ -28,9 +28,9 @@ CHAPTER_TITLES = {
 }
 
 
-def _load(data_dir: Path, chapter: str, name: str) -> pd.DataFrame | None:
-    path = data_dir / chapter / f"{name}.csv"
-    return pd.read_csv(path) if path.exists() else None
+def _load(data_dir: Path, chapter: str, name: str) -> pd.DataFrame:
+    """A chapter's table; FileNotFoundError (which ``dimensions`` skips) if it never ran."""
+    return pd.read_csv(data_dir / chapter / f"{name}.csv")
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,6 @@ Measure = Callable[[Path], "Dimension | None"]
 
 def _binary_trees(d: Path) -> Dimension | None:
     f = _load(d, "part3", "binary_trees")
-    if f is None:
-        return None
     wall = f.groupby("variant").wall_s.median()
     return Dimension(
         "alloc",
@@ -69,8 +67,6 @@ def _binary_trees(d: Path) -> Dimension | None:
 
 def _live_heap_p99(d: Path) -> Dimension | None:
     f = _load(d, "part3", "live_heap")
-    if f is None:
-        return None
     p99 = f.groupby("variant").p99_ns.median() / 1e3
     return Dimension(
         "p99", "request p99 beside a live heap", "part3", p99["Go, GOGC=100"], p99["Rust"], "µs"
@@ -79,8 +75,6 @@ def _live_heap_p99(d: Path) -> Dimension | None:
 
 def _live_heap_memory(d: Path) -> Dimension | None:
     f = _load(d, "part3", "live_heap")
-    if f is None:
-        return None
     largest = f[f.records == f.records.max()]
     rss = largest.groupby("variant").rss_bytes.median() / 2**20
     return Dimension(
@@ -95,8 +89,6 @@ def _live_heap_memory(d: Path) -> Dimension | None:
 
 def _task_memory(d: Path) -> Dimension | None:
     f = _load(d, "part2", "task_memory")
-    if f is None:
-        return None
     medians = f.groupby(["model", "tasks"]).peak_rss_bytes.median()
     largest = f[f.model == "tokio"].tasks.max()
 
@@ -115,8 +107,6 @@ def _task_memory(d: Path) -> Dimension | None:
 
 def _connection_memory(d: Path) -> Dimension | None:
     f = _load(d, "part2", "connections")
-    if f is None:
-        return None
     f = f[f.connections == f.connections.max()]
     per = (f.server_peak_rss_bytes - f.server_idle_rss_bytes) / f.connections / 1024
     kib = per.groupby(f.language).median()
@@ -127,8 +117,6 @@ def _connection_memory(d: Path) -> Dimension | None:
 
 def _read_states_tail(d: Path) -> Dimension | None:
     f = _load(d, "part6", "read_states")
-    if f is None:
-        return None
     tail = f.groupby("variant").p999_us.median()
     return Dimension(
         "cache-tail",
@@ -142,8 +130,6 @@ def _read_states_tail(d: Path) -> Dimension | None:
 
 def _error_path(d: Path) -> Dimension | None:
     f = _load(d, "part5", "error_cost")
-    if f is None:
-        return None
     ns = f.groupby("case").ns_per_op.median()
     return Dimension(
         "errors",
@@ -157,8 +143,6 @@ def _error_path(d: Path) -> Dimension | None:
 
 def _crud_throughput(d: Path) -> Dimension | None:
     f = _load(d, "part4", "load")
-    if f is None:
-        return None
     rps = f.groupby("language").requests_per_s.median()
     # Cost per request, so that lower is better like every other dimension.
     return Dimension(
@@ -173,8 +157,6 @@ def _crud_throughput(d: Path) -> Dimension | None:
 
 def _crud_rebuild(d: Path) -> Dimension | None:
     f = _load(d, "part4", "rebuild")
-    if f is None:
-        return None
     seconds = f[f.build == "incremental"].groupby("language").seconds.median()
     return Dimension(
         "rebuild", "rebuild after a one-line change", "part4", seconds["go"], seconds["rust"], "s"
@@ -183,8 +165,6 @@ def _crud_rebuild(d: Path) -> Dimension | None:
 
 def _crud_lines(d: Path) -> Dimension | None:
     f = _load(d, "part4", "source_lines")
-    if f is None:
-        return None
     lines = f.groupby("language").code.sum()
     return Dimension(
         "lines", "lines of code of the same CRUD API", "part4", lines["go"], lines["rust"], "lines"
@@ -193,8 +173,6 @@ def _crud_lines(d: Path) -> Dimension | None:
 
 def _crud_binary(d: Path) -> Dimension | None:
     f = _load(d, "part4", "binary_size")
-    if f is None:
-        return None
     stripped = f[f.variant == "stripped"].groupby("language").bytes.median() / 2**20
     return Dimension(
         "binary",
@@ -208,7 +186,7 @@ def _crud_binary(d: Path) -> Dimension | None:
 
 def _json(d: Path) -> Dimension | None:
     f = _load(d, "part7", "json_throughput")
-    if f is None or "operation" not in f:
+    if "operation" not in f:
         return None
     # Only the libraries each side uses by default (the chapter also times Go's json/v2).
     f = f[f.api.isin(["encoding/json", "serde_json"])]
@@ -225,8 +203,6 @@ def _json(d: Path) -> Dimension | None:
 
 def _wasm(d: Path) -> Dimension | None:
     f = _load(d, "part7", "wasm_sizes")
-    if f is None:
-        return None
     size = f.groupby("language").stripped_bytes.median() / 1024
     return Dimension(
         "wasm", "WebAssembly module, stripped", "part7", size["go"], size["rust"], "KiB"
@@ -257,7 +233,8 @@ def dimensions(data_dir: Path | None = None) -> pd.DataFrame:
     for measure in MEASURES:
         try:
             found = measure(data_dir)
-        except KeyError:  # the chapter's data lack a variant this comparison needs
+        # The chapter has not recorded this table, or its data lack a variant it needs.
+        except (FileNotFoundError, KeyError):
             found = None
         if found is not None:
             rows.append(
