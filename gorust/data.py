@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import paths
+from gorust import paths, replay
 
 # Every row of every saved table carries these columns (see provenance.host and RunResult).
 PROVENANCE_COLUMNS = ("profile", "cpu", "cores", "os", "commit", "measured_at")
@@ -14,8 +14,6 @@ PROVENANCE_COLUMNS = ("profile", "cpu", "cores", "os", "commit", "measured_at")
 
 def save(frame: pd.DataFrame, chapter: str, experiment: str) -> Path:
     """Write ``frame`` to ``data/<chapter>/<experiment>.csv`` and return the path."""
-    from gorust import replay  # replay reads data/; importing it here avoids a cycle
-
     if replay.active():
         raise RuntimeError(
             f"{chapter}/{experiment}: replay mode never overwrites recorded results; this "
