@@ -31,6 +31,7 @@ from gorust.kernels import GoKernel, KernelError, RustKernel
 from gorust.process import Finished, run_child
 from gorust.profile import Profile, current_profile
 from gorust.runs import interleaved, kernels
+from gorust.toolchains import wasi_rustc
 
 CHAPTER = "part7"
 SERVICE = "http_service"
@@ -1206,9 +1207,6 @@ def json_notes(frame: pd.DataFrame) -> Markdown:
 # -- Experiment 3: WebAssembly -----------------------------------------------------------------
 GO_WASM_SOURCE = paths.GO_MODULE / WASM / "main.go"
 RUST_WASM_SOURCE = paths.RUST_WORKSPACE / WASM / "src" / "main.rs"
-RUST_WASM_TARGETS = ("wasm32-wasip1", "wasm32-wasi")
-# Debian's compiler, installed beside rustup's: `apt-get install rustc libstd-rust-dev-wasm32`.
-DEBIAN_RUSTC = Path("/usr/bin/rustc")
 RUSTC_FLAGS = ("--edition", "2021", "-C", "opt-level=3")
 WASM_INSTALL_HINT = (
     "Rust's standard library for WASI is missing: `rustup target add wasm32-wasip1` where "
@@ -1285,24 +1283,9 @@ def strip_custom_sections(module: bytes) -> bytes:
 
 
 def _rustc_for_wasm(rust: RustKernel) -> tuple[str, str, str] | None:
-    """(rustc, its version, target) of a compiler that has a WASI standard library."""
-    candidates = [str(Path(rust.toolchain().executable).with_name("rustc")), str(DEBIAN_RUSTC)]
-    for rustc in dict.fromkeys(candidates):
-        if not Path(rustc).exists():
-            continue
-        try:
-            sysroot = subprocess.run(
-                [rustc, "--print", "sysroot"], capture_output=True, text=True, timeout=60
-            ).stdout.strip()
-            version = subprocess.run(
-                [rustc, "--version"], capture_output=True, text=True, timeout=60
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            continue
-        for target in RUST_WASM_TARGETS:
-            if sysroot and (Path(sysroot) / "lib" / "rustlib" / target / "lib").is_dir():
-                return rustc, version, target
-    return None
+    """(rustc, its version, target) of a compiler that has a WASI standard library: the
+    kernel's own first, then Debian's (see gorust.toolchains.wasi_rustc)."""
+    return wasi_rustc([str(Path(rust.toolchain().executable).with_name("rustc"))])
 
 
 def _cached_module(language: str, key: str, build: Callable[[Path], None]) -> tuple[Path, bool]:
@@ -1332,6 +1315,14 @@ def build_wasm() -> list[WasmBuild]:
     """Both modules (Go, Rust); what built them, or why not, is recorded to
     data/part7/wasm_builds.csv so that a replayed page shows the same report."""
     builds = [build_go_wasm(), build_rust_wasm()]
+    failed = [build for build in builds if not build.ok]
+    if failed and not replay.active():
+        # Live, a module that cannot be built is a broken machine, not a finding to chart.
+        raise KernelError(
+            "Part 7 cannot build its WebAssembly modules: "
+            + " ".join(f"{charts.LANGUAGE_NAMES[b.language]}: {b.error}" for b in failed)
+            + " Run `make book` as root to install what is missing, or see the preflight table."
+        )
     if not replay.active():
         # Every field but the module, which lives in this machine's cache only.
         recorded = [field.name for field in fields(WasmBuild) if field.name != "module"]

@@ -1,5 +1,6 @@
 """Part 8 — The Verdict: the article's Summary Matrix and a ledger of every claim, rebuilt from
-the measurements the other chapters saved under data/."""
+the measurements the other chapters saved: this machine's live results, or the reference in
+data/ in replay mode (gorust.data.shown_root)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import charts, paths
+from gorust import charts, data
 
-# This chapter builds nothing: it shows what Parts 1-7 recorded under data/, so the book
+# This chapter builds nothing: it shows what Parts 1-7 saved, so the book
 # re-executes it whenever one of them re-runs (see gorust.sources).
 SHOWS_RECORDED_DATA = True
 
@@ -228,7 +229,7 @@ MEASURES: tuple[Measure, ...] = (
 
 def dimensions(data_dir: Path | None = None) -> pd.DataFrame:
     """Every comparison whose data is present, as a table (ratio = Go ÷ Rust, lower is better)."""
-    data_dir = data_dir or paths.DATA
+    data_dir = data_dir or data.shown_root()
     rows = []
     for measure in MEASURES:
         try:
@@ -340,7 +341,7 @@ def weights_chart(dims: pd.DataFrame) -> alt.Chart:
 
 def ledger(data_dir: Path | None = None) -> pd.DataFrame:
     """Every chapter's claim check, as its chapter recorded it."""
-    data_dir = data_dir or paths.DATA
+    data_dir = data_dir or data.shown_root()
     frames = [pd.read_csv(p) for p in sorted(data_dir.glob("part[1-7]/claims.csv"))]
     if not frames:
         return pd.DataFrame(columns=["chapter", "claim", "measured", "anchor", "verdict"])

@@ -9,7 +9,17 @@ REPO = Path(__file__).resolve().parents[1]
 CODE = REPO / "code"
 GO_MODULE = CODE / "go"
 RUST_WORKSPACE = CODE / "rust"
+# The committed reference: what replay mode shows. Only gorust.reference writes here.
 DATA = REPO / "data"
+RESULTS_VARIABLE = "GVR_RESULTS_DIR"
+
+
+def results_dir() -> Path:
+    """Where a live run writes its tables: ``_build/results`` (ignored by git) unless
+    ``GVR_RESULTS_DIR`` says otherwise (the reference recorder points it at its staging
+    folder)."""
+    override = os.environ.get(RESULTS_VARIABLE)
+    return Path(override) if override else REPO / "_build" / "results"
 
 
 def cache_dir() -> Path:

@@ -116,6 +116,11 @@ def _pgserver_bindir() -> Path | None:
     return bindir if _complete(bindir) else None
 
 
+def has_system_installation() -> bool:
+    """Whether the system has a complete PostgreSQL (the pgserver fallback does not count)."""
+    return any(_complete(bindir) for bindir in _system_bindirs())
+
+
 def find_installation() -> Installation:
     """The PostgreSQL to use: the system's, else pgserver's; GVR_POSTGRES may force one."""
     choice = os.environ.get(CHOICE_VARIABLE, "").strip().lower()

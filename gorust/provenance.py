@@ -37,19 +37,31 @@ def operating_system() -> str:
     return f"{platform.system()} {platform.release()}" + (f" ({distro})" if distro else "")
 
 
-@functools.cache
-def git_commit() -> str:
+def _git(*args: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
+            ["git", *args], cwd=REPO, capture_output=True, text=True, check=True, timeout=30
         )
-    except (OSError, subprocess.CalledProcessError):
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout
+
+
+def tree_is_clean() -> bool | None:
+    """Whether the working tree matches its commit (None outside a git checkout). Files git
+    ignores, such as live results under _build/, do not count."""
+    status = _git("status", "--porcelain")
+    return None if status is None else status.strip() == ""
+
+
+@functools.cache
+def git_commit() -> str:
+    """The short commit the results were measured at, with ``-dirty`` when the working tree
+    had changes: a result from uncommitted code must say so."""
+    commit = _git("rev-parse", "--short", "HEAD")
+    if not commit:
         return "unknown"
-    return out.stdout.strip()
+    return commit.strip() + ("" if tree_is_clean() else "-dirty")
 
 
 def host() -> dict[str, str | int]:

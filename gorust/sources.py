@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from gorust import paths, replay
+from gorust import data, paths, replay
 from gorust.profile import PROFILE_VARIABLE
 
 PACKAGE = paths.REPO / "gorust"
@@ -104,9 +104,10 @@ def summarises(notebook: Path) -> bool:
 def dependencies(notebook: Path) -> list[Path]:
     """Every file the notebook's figures depend on, besides the notebook itself.
 
-    Recorded data count only where the page reads them: always for a summarising chapter, and
-    for every chapter in replay mode. A live chapter writes its own data/, which must not make
-    it stale for the next build.
+    Saved tables count only where the page reads them: for a summarising chapter, those it
+    shows (live results, or the reference in replay mode); for every chapter in replay mode,
+    its reference tables. A live chapter's own results must not make it stale for the next
+    build.
     """
     modules = chapter_modules(notebook)
     shared_modules = [p for p in PACKAGE.glob("*.py") if not CHAPTER_MODULE.match(p.stem)] + [
@@ -116,7 +117,7 @@ def dependencies(notebook: Path) -> list[Path]:
     for path in [*shared_modules, *(PACKAGE / f"{m}.py" for m in modules)]:
         files.update(_files(path))
     if summarises(notebook):
-        files.update(_files(paths.DATA))
+        files.update(_files(data.shown_root()))
         return sorted(files)
     for module in modules:
         folders = experiments(module)

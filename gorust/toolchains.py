@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class ToolchainMissing(RuntimeError):
@@ -88,36 +89,38 @@ def locate(requirement: Requirement, env: Mapping[str, str]) -> tuple[str, str]:
     return executable, line
 
 
-def main(argv: list[str]) -> int:
-    """Check both toolchains and say which versions the course will use.
-
-    With ``--or-replay`` (``make book``) a missing toolchain is not an error: the book then
-    builds in replay mode from the results committed under data/ (see gorust.replay).
-    """
-    import os
-    import sys
-
-    status = 0
-    for requirement in (GO, CARGO):
-        try:
-            executable, version = locate(requirement, os.environ)
-        except ToolchainMissing as missing:
-            print(f"✗ {missing}", file=sys.stderr)
-            status = 1
-        else:
-            print(f"✓ {version} ({executable}; need {requirement.minimum_text}+)")
-    if status and "--or-replay" in argv:
-        print(
-            "→ The book will build in replay mode: every chapter shows the results recorded "
-            "under data/, with a banner that says so. Install the toolchains above to measure "
-            "this machine.",
-            file=sys.stderr,
-        )
-        return 0
-    return status
+# Targets under which a rustc may keep its WASI standard library (the name changed in 1.78).
+WASI_TARGETS = ("wasm32-wasip1", "wasm32-wasi")
+# Debian's compiler, installed beside rustup's (`apt-get install rustc libstd-rust-dev-wasm32`):
+# rustup cannot download targets here, Debian ships the WASI standard library as a package.
+DEBIAN_RUSTC = Path("/usr/bin/rustc")
 
 
-if __name__ == "__main__":
-    import sys
+def _rustc_facts(rustc: str) -> tuple[str, str] | None:
+    try:
+        sysroot = subprocess.run(
+            [rustc, "--print", "sysroot"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
+        version = subprocess.run(
+            [rustc, "--version"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sysroot, version
 
-    raise SystemExit(main(sys.argv[1:]))
+
+def wasi_rustc(candidates: Sequence[str] = ()) -> tuple[str, str, str] | None:
+    """(rustc, its version, target) of the first compiler with a WASI standard library:
+    ``candidates`` first, then rustup's rustc on PATH, then Debian's."""
+    on_path = shutil.which("rustc")
+    for rustc in dict.fromkeys([*candidates, *([on_path] if on_path else []), str(DEBIAN_RUSTC)]):
+        if not Path(rustc).exists():
+            continue
+        facts = _rustc_facts(rustc)
+        if facts is None or not facts[0]:
+            continue
+        sysroot, version = facts
+        for target in WASI_TARGETS:
+            if (Path(sysroot) / "lib" / "rustlib" / target / "lib").is_dir():
+                return rustc, version, target
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gorust import claims, data, paths, provenance, replay, runs, toolchains
+from gorust import claims, data, paths, preflight, provenance, replay, runs
 
 
 @pytest.fixture
@@ -124,6 +124,9 @@ def test_make_book_goes_on_in_replay_mode_but_make_test_does_not(monkeypatch, tm
     import os
 
     monkeypatch.setenv("PATH", replay.path_without_toolchains(os.environ["PATH"], tmp_path))
-    assert toolchains.main([]) == 1
-    assert toolchains.main(["--or-replay"]) == 0
-    assert "replay mode" in capsys.readouterr().err
+    monkeypatch.setenv(preflight.INSTALL_VARIABLE, "never")
+    monkeypatch.delenv(replay.MODE_VARIABLE, raising=False)
+    assert preflight.run("test") == 1
+    assert "MISSING" in capsys.readouterr().out
+    assert preflight.run("book") == 0
+    assert "replay mode" in capsys.readouterr().out
