@@ -820,8 +820,7 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
     when no record exists. Replay mode shows the recorded ones in every profile.
     """
     profile = profile or current_profile()
-    saved = paths.DATA / CHAPTER / "cold_build.csv"
-    measure = profile.name == "full" or not saved.exists()
+    measure = profile.name == "full" or not replay.has_recording(CHAPTER, "cold_build")
     if measure and not replay.active():
         frame = measure_cold_builds(profile.pick(quick=1, full=3))
         frame["when"] = "measured in this run"

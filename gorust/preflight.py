@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 from gorust import postgres, replay
 from gorust.toolchains import CARGO, GO, ToolchainMissing, locate, wasi_rustc
@@ -135,9 +136,9 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "PostgreSQL",
-        "Part 4 (database)",
+        "Part 4 (database; else pgserver's from PyPI)",
         _postgresql,
-        "apt-get install postgresql (or pip install pgserver)",
+        "apt-get install postgresql",
         debian=("postgresql",),
     ),
     Tool(
@@ -190,7 +191,11 @@ def table(tools: Sequence[Tool], found: dict[str, Found | None]) -> str:
 def markdown() -> str:
     """The README's tool table, made from TOOLS so that the two never disagree."""
     rows = ["| tool | needed by | install |", "|---|---|---|"]
-    rows += [f"| {t.name} | {t.chapters} | `{t.install}` |" for t in TOOLS]
+    rows += [
+        f"| {t.name} | {t.chapters} | "
+        + (f"`{t.install}` |" if t.install.startswith(("apt-get", "pip")) else f"{t.install} |")
+        for t in TOOLS
+    ]
     return "\n".join(rows)
 
 
@@ -225,8 +230,9 @@ def _missing(tools: Sequence[Tool], found: dict[str, Found | None]) -> list[Tool
     return [tool for tool in tools if found[tool.name] is None]
 
 
-def run(command: str, *, out=sys.stdout) -> int:
+def run(command: str, *, out: TextIO | None = None) -> int:
     """Check (and where possible install) what ``command`` (book or test) needs; 0 when ready."""
+    out = out or sys.stdout
     forced = os.environ.get(replay.MODE_VARIABLE, "").strip().lower()
     if command == BOOK and forced == "replay":
         print("GVR_MODE=replay: the book renders from data/; no outside tool is needed.", file=out)

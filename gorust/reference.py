@@ -144,7 +144,7 @@ def record(parts: Sequence[str], profile: str, allow_dirty: bool) -> int:
                 "duration_s": round(seconds, 1),
             }
     for folder in install(staging, parts, facts, paths.DATA):
-        print(f"✓ wrote {folder.relative_to(paths.REPO)}/")
+        print(f"✓ wrote {folder}/")
     print(f"Review with `git diff --stat data/`, then commit data/ ({', '.join(parts)}).")
     return 0
 

@@ -51,6 +51,10 @@ def active() -> bool:
     return mode() == "replay"
 
 
+def has_recording(chapter: str, experiment: str) -> bool:
+    return (paths.DATA / chapter / f"{experiment}.csv").is_file()
+
+
 def recorded(chapter: str, experiment: str) -> pd.DataFrame:
     """The table a real run saved as ``data/<chapter>/<experiment>.csv``."""
     source = paths.DATA / chapter / f"{experiment}.csv"
@@ -120,10 +124,15 @@ def banner(chapter: str, recorded_in: Iterable[str] = ()) -> Markdown | None:
     )
 
 
-def path_without_toolchains(path: str, shadow_root: Path) -> str:
-    """``path`` with ``go`` and ``cargo`` hidden: a folder that holds either is replaced by a
-    shadow folder under ``shadow_root`` that links to everything else it holds."""
-    hidden = {"go", "gofmt", "cargo", "cargo-clippy", "cargo-fmt", "rustup"}
+TOOLCHAIN_PROGRAMS = frozenset({"go", "gofmt", "cargo", "cargo-clippy", "cargo-fmt", "rustup"})
+
+
+def path_without_toolchains(
+    path: str, shadow_root: Path, hidden: Iterable[str] = TOOLCHAIN_PROGRAMS
+) -> str:
+    """``path`` with ``hidden`` programs (by default Go and Cargo) hidden: a folder that holds
+    one is replaced by a shadow folder under ``shadow_root`` that links to everything else."""
+    hidden = set(hidden)
     folders = []
     for index, entry in enumerate(path.split(os.pathsep)):
         folder = Path(entry)

@@ -38,14 +38,17 @@ def test_vendored_bundle_is_function_scoped_and_exports_vega_embed(tmp_path):
     assert "window.vegaEmbed=" in text.replace(" ", "")
 
 
-def test_saving_results_requires_provenance(tmp_path, monkeypatch):
-    monkeypatch.setattr(data.paths, "DATA", tmp_path)
+def test_a_live_run_saves_its_results_with_provenance_outside_the_reference(tmp_path, monkeypatch):
+    monkeypatch.setattr(data.paths, "DATA", tmp_path / "data")
+    monkeypatch.setenv(data.paths.RESULTS_VARIABLE, str(tmp_path / "results"))
+    monkeypatch.setenv("GVR_MODE", "live")
     with pytest.raises(ValueError, match="provenance"):
         data.save(pd.DataFrame({"x": [1]}), "part0", "bare")
     row = {c: "v" for c in (*data.PROVENANCE_COLUMNS, "language", "toolchain")}
     path = data.save(pd.DataFrame([row]), "part0", "ok")
     assert data.load("part0", "ok").iloc[0]["language"] == "v"
-    assert path == tmp_path / "part0" / "ok.csv"
+    assert path == tmp_path / "results" / "part0" / "ok.csv"
+    assert not (tmp_path / "data").exists()
 
 
 def test_profile_is_chosen_by_one_variable(monkeypatch):

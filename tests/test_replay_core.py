@@ -74,7 +74,7 @@ def test_a_missing_recording_says_how_to_make_it(recorded, monkeypatch) -> None:
 def test_replay_never_overwrites_recorded_data(recorded, monkeypatch) -> None:
     monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
     before = (recorded / "part1" / "generics_cost.csv").read_bytes()
-    with pytest.raises(RuntimeError, match="never overwrites"):
+    with pytest.raises(RuntimeError, match="never writes"):
         data.save(replay.recorded("part1", "generics_cost"), "part1", "generics_cost")
     assert (recorded / "part1" / "generics_cost.csv").read_bytes() == before
 

@@ -36,6 +36,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data/ that replay.recorded and data.save use instead of the repository's."""
     monkeypatch.setattr(paths, "REPO", tmp_path)  # replay names missing tables relative to it
     monkeypatch.setattr(paths, "DATA", tmp_path / "data")
+    # A live run here saves where replay reads, as if recorded as the reference.
+    monkeypatch.setenv(paths.RESULTS_VARIABLE, str(paths.DATA))
     paths.DATA.mkdir()
     return paths.DATA
 
