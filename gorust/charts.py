@@ -111,6 +111,26 @@ def row_header() -> alt.Header:
     )
 
 
+def interval_dots(
+    base: alt.Chart,
+    *,
+    x: alt.X,
+    low: str,
+    high: str,
+    tooltip: list,
+    color: alt.Color | None = None,
+    stroke_width: float = 2,
+) -> alt.LayerChart:
+    """A median dot with its interval as a bar behind it: the course's one way to draw an
+    estimate with its spread (``low``/``high``: the fields where the bar starts and ends)."""
+    coloured = {} if color is None else {"color": color}
+    scale = x.to_dict().get("scale")
+    start = alt.X(f"{low}:Q", scale=alt.Scale(**scale)) if scale else alt.X(f"{low}:Q")
+    spread = base.mark_rule(strokeWidth=stroke_width).encode(x=start, x2=f"{high}:Q", **coloured)
+    dots = base.mark_point(filled=True, size=90).encode(x=x, tooltip=tooltip, **coloured)
+    return alt.layer(spread, dots)
+
+
 # Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, … and the maximum.
 PERCENTILE_TICKS = (2, 10, 100, 1000, 10000, 100000)
 PERCENTILE_LABELS = (

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import data, provenance, replay
+from gorust import experiments, provenance
 from gorust.runs import kernels
 
 VERDICTS = ("holds", "does not hold", "depends", "inconclusive here")
@@ -52,14 +52,16 @@ def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
     one its chapter computed from its own measurements.
     """
     claims = list(claims)
-    if replay.active():
-        return table(claims)
-    go, rust = kernels()
-    frame = pd.DataFrame([asdict(c) for c in claims])
-    frame["chapter"] = chapter
-    frame["language"] = "go+rust"
-    frame["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
-    for column, value in provenance.host().items():
-        frame[column] = value
-    data.save(frame, chapter, "claims")
+
+    def claims_table() -> pd.DataFrame:
+        go, rust = kernels()
+        frame = pd.DataFrame([asdict(c) for c in claims])
+        frame["chapter"] = chapter
+        frame["language"] = "go+rust"
+        frame["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
+        for column, value in provenance.host().items():
+            frame[column] = value
+        return frame
+
+    experiments.save_derived(chapter, "claims", claims_table)
     return table(claims)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import paths, replay
+from gorust import paths, replay, tables
 
 # Every row of every saved table carries these columns (see provenance.host and RunResult).
 PROVENANCE_COLUMNS = ("profile", "cpu", "cores", "os", "commit", "measured_at")
@@ -36,7 +36,7 @@ def save(frame: pd.DataFrame, chapter: str, experiment: str) -> Path:
     missing = [c for c in (*PROVENANCE_COLUMNS, "language", "toolchain") if c not in frame]
     if missing:
         raise ValueError(f"{chapter}/{experiment}: results lack provenance columns {missing}")
-    target = paths.results_dir() / chapter / f"{experiment}.csv"
+    target = tables.location(paths.results_dir(), chapter, experiment)
     target.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(target, index=False)
     return target
@@ -44,4 +44,4 @@ def save(frame: pd.DataFrame, chapter: str, experiment: str) -> Path:
 
 def load(chapter: str, experiment: str) -> pd.DataFrame:
     """A table as this run's pages show it (live results, or the reference in replay)."""
-    return pd.read_csv(shown_root() / chapter / f"{experiment}.csv")
+    return tables.read(shown_root(), chapter, experiment)

@@ -21,8 +21,8 @@ def is_checked(cell: nbformat.NotebookNode) -> bool:
     return cell.cell_type == "code" and cell.source.lstrip().startswith(CHECK_MARK)
 
 
-def refresh(path: Path, timeout_s: int = 1200) -> int:
-    """Execute ``path`` in place, keep only checked outputs; return how many were kept."""
+def execute(path: Path, timeout_s: int = 1200) -> nbformat.NotebookNode:
+    """Run every cell of the notebook at ``path`` in a fresh kernel, in its own folder."""
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook,
@@ -30,6 +30,12 @@ def refresh(path: Path, timeout_s: int = 1200) -> int:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
+    return notebook
+
+
+def refresh(path: Path, timeout_s: int = 1200) -> int:
+    """Execute ``path`` in place, keep only checked outputs; return how many were kept."""
+    notebook = execute(path, timeout_s)
     kept = 0
     for cell in notebook.cells:
         if cell.cell_type != "code":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import numpy as np
 import pandas as pd
 from elftools.elf.elffile import ELFFile
 
-from gorust import charts, data, paths, provenance, replay, stats
+from gorust import charts, paths, provenance, stats
 from gorust.claims import Claim
+from gorust.experiments import experiment
 from gorust.kernels import CompileDiagnostics, RunResult
 from gorust.profile import Profile, current_profile
 from gorust.runs import interleaved, kernels
@@ -24,10 +26,9 @@ BASELINE_ELEMENT = {"pointer to Rect": "Rect"}
 
 
 # -- Experiment 1: generics cost ---------------------------------------------------------------
+@experiment(CHAPTER, programs=("generics_cost",))
 def generics_cost(profile: Profile | None = None) -> pd.DataFrame:
     """ns per call of every case: ``samples`` per process, ``repetitions`` processes each."""
-    if replay.active():
-        return replay.recorded(CHAPTER, "generics_cost")
     profile = profile or current_profile()
     args = [
         "--samples",
@@ -35,9 +36,7 @@ def generics_cost(profile: Profile | None = None) -> pd.DataFrame:
         "--target-ms",
         profile.pick(quick=20, full=50),
     ]
-    frame = interleaved("generics_cost", args, rounds=profile.repetitions)
-    data.save(frame, CHAPTER, "generics_cost")
-    return frame
+    return interleaved("generics_cost", args, rounds=profile.repetitions)
 
 
 def generics_ratios(cost: pd.DataFrame) -> pd.DataFrame:
@@ -79,12 +78,15 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
         color=charts.language_color(),
     )
     x_scale = alt.Scale(type="log", domain=[0.5, max(8.0, float(frame.ratio_high.max()) * 1.2)])
-    points = base.mark_point(filled=True, size=90).encode(
+    estimates = charts.interval_dots(
+        base,
         x=alt.X(
             "ratio:Q",
             scale=x_scale,
             title="time per call ÷ hand-written version (log scale; 1 = no cost)",
         ),
+        low="ratio_low",
+        high="ratio_high",
         tooltip=[
             "Language",
             "case",
@@ -96,13 +98,12 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
             "samples",
         ],
     )
-    bars = base.mark_rule(strokeWidth=2).encode(x="ratio_low:Q", x2="ratio_high:Q")
     one = (
         alt.Chart(pd.DataFrame({"x": [1.0]}))
         .mark_rule(color="#555", strokeDash=[4, 3])
         .encode(x="x:Q")
     )
-    return (one + bars + points).properties(
+    return (one + estimates).properties(
         title=alt.Title(
             "What a generic call costs against the hand-written function",
             subtitle="1,024-element slices; median of all samples; bars: 95% bootstrap intervals",
@@ -122,10 +123,9 @@ def text_section_bytes(binary: Path) -> int:
         return section.data_size
 
 
+@experiment(CHAPTER, programs=("generic_size",))
 def generic_size() -> pd.DataFrame:
     """Binary and .text size of generic_size built for 0, 1, 2, 4, 8 and 16 element types."""
-    if replay.active():
-        return replay.recorded(CHAPTER, "generic_size")
     frames = []
     for kernel in kernels():
         for count in INSTANTIATION_COUNTS:
@@ -140,9 +140,7 @@ def generic_size() -> pd.DataFrame:
             row["instantiations"] = count
             row["text_bytes"] = text_section_bytes(result.build.binary)
             frames.append(row)
-    frame = pd.concat(frames, ignore_index=True)
-    data.save(frame, CHAPTER, "generic_size")
-    return frame
+    return pd.concat(frames, ignore_index=True)
 
 
 def size_growth(sizes: pd.DataFrame) -> pd.DataFrame:
@@ -214,6 +212,13 @@ class DataRace:
     what the tools said. Live and replayed pages read the same table."""
 
     table: pd.DataFrame
+
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        return {"data_race": self.table}
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> DataRace:
+        return cls(tables["data_race"])
 
     def _runs(self, *kinds: str) -> pd.DataFrame:
         rows = self.table[self.table["run"].isin(kinds)]
@@ -317,9 +322,8 @@ def _refusal_row(refusal: CompileDiagnostics, toolchain: str) -> pd.DataFrame:
     )
 
 
+@experiment(CHAPTER, programs=("data_race",), tables=("data_race",), result=DataRace)
 def data_race(profile: Profile | None = None) -> DataRace:
-    if replay.active():
-        return DataRace(replay.recorded(CHAPTER, "data_race"))
     profile = profile or current_profile()
     go, rust = kernels()
     workload = ["--workers", 4, "--increments", profile.pick(quick=1_000_000, full=10_000_000)]
@@ -350,7 +354,6 @@ def data_race(profile: Profile | None = None) -> DataRace:
         ],
         ignore_index=True,
     )
-    data.save(frame, CHAPTER, "data_race")
     return DataRace(frame)
 
 
@@ -360,71 +363,87 @@ def _ratio(ratios: pd.DataFrame, language: str, case: str) -> pd.Series:
 
 
 def claims(ratios: pd.DataFrame, growth: pd.DataFrame, race: DataRace) -> list[Claim]:
+    return [
+        _go_generics_claim(ratios),
+        _rust_generics_claim(ratios),
+        _code_size_claim(growth),
+        _data_race_claim(race),
+    ]
+
+
+def _go_generics_claim(ratios: pd.DataFrame) -> Claim:
     go_ptr = _ratio(ratios, "go", "area(pointer to Rect) generic")
     go_val = _ratio(ratios, "go", "area(Rect) generic")
-    rust_ptr = _ratio(ratios, "rust", "area(pointer to Rect) generic")
     numeric = ratios[ratios.case.str.match(r"(sum|max)\(")]
     numeric_free = {
         lang: (group.verdict == "no measurable cost").sum()
         for lang, group in numeric.groupby("language")
     }
-    rust_generic = ratios[(ratios.language == "rust") & ratios.case.str.endswith("generic")]
-    rust_differs = rust_generic[rust_generic.verdict != "no measurable cost"]
-    size = growth.set_index("language")
-    rust_kib = size.loc["rust", "bytes_per_further_type"] / 1024
-    go_kib = size.loc["go", "bytes_per_further_type"] / 1024
-    codes = ", ".join(race.rust_refusal.error_codes)
-    wrong = int((~race.go_lost_updates.exact.astype(bool)).sum())
-    runs = len(race.go_lost_updates)
     go_method_verdict = (
         "depends: Go has generics (1.18+); numeric ones cost nothing measurable here, "
         "a method called through a constraint is slower than the hand-written call"
         if go_ptr.verdict.endswith("slower") and go_val.verdict.endswith("slower")
         else f"inconclusive here: the method-call ratios are {go_val.verdict} / {go_ptr.verdict}"
     )
-    return [
-        Claim(
-            "Go: “No Generics (until recently, and still limited)”",
-            f"Go generic sum/max: {numeric_free.get('go', 0)} of {len(numeric) // 2} cases with no "
-            f"measurable cost. A method called through a constraint: {go_val.ratio:.1f}× the "
-            f"hand-written call for Rect values, {go_ptr.ratio:.1f}× for pointers "
-            f"({go_ptr.median_ns:,.0f} vs {go_ptr.concrete_ns:,.0f} ns per 1,024 calls).",
-            "golang/go#50182 and PlanetScale (2022): 461 ns vs 65 ns for a generic call "
-            "through a dictionary before later fixes",
-            go_method_verdict,
-        ),
-        Claim(
-            "Rust: “Traits and Generics (Monomorphization)”: generic code as fast as hand-written",
-            f"{len(rust_generic) - len(rust_differs)} of {len(rust_generic)} generic Rust cases "
-            f"with no measurable cost; a method through a trait bound on references: "
-            f"{rust_ptr.ratio:.2f}×"
-            + "".join(f"; {r.case}: {r.ratio:.2f}×" for r in rust_differs.itertuples())
-            + ".",
-            "Monomorphization generates a copy per type (The Rust Book, ch. 10.1)",
-            _monomorphization_verdict(rust_differs),
-        ),
-        Claim(
-            "Monomorphization costs code size per type",
-            f"Each further type adds {rust_kib:.1f} KiB of machine code in Rust and "
-            f"{go_kib:.1f} KiB "
-            f"in Go (a hash set per type; slope over 1–16 types).",
-            "Go stencils one copy per GC shape and passes a dictionary (Go 1.18 design); "
-            "Rust one copy per type",
-            "holds"
-            if size.loc["rust", "bytes_per_further_type"] > size.loc["go", "bytes_per_further_type"]
-            else "does not hold here: Go's code grew faster than Rust's per type",
-        ),
-        Claim(
-            "Rust: “If it compiles, it works”",
-            f"The same shared-counter race: rustc refuses it ({codes}); "
-            f"Go compiles it, the count was wrong in {wrong} of {runs} runs and the race "
-            f"detector {'flagged' if race.race_reported else 'missed'} it at run time. "
-            "Mutex and atomic versions are exact in both.",
-            "The Rustonomicon: safe Rust has no data races; go.dev/doc/articles/race_detector",
-            "depends: it holds for data races (refused at compile time); logic errors still "
-            "compile in both languages",
-        ),
-    ]
+    return Claim(
+        "Go: “No Generics (until recently, and still limited)”",
+        f"Go generic sum/max: {numeric_free.get('go', 0)} of {len(numeric) // 2} cases with no "
+        f"measurable cost. A method called through a constraint: {go_val.ratio:.1f}× the "
+        f"hand-written call for Rect values, {go_ptr.ratio:.1f}× for pointers "
+        f"({go_ptr.median_ns:,.0f} vs {go_ptr.concrete_ns:,.0f} ns per 1,024 calls).",
+        "golang/go#50182 and PlanetScale (2022): 461 ns vs 65 ns for a generic call "
+        "through a dictionary before later fixes",
+        go_method_verdict,
+    )
+
+
+def _rust_generics_claim(ratios: pd.DataFrame) -> Claim:
+    rust_ptr = _ratio(ratios, "rust", "area(pointer to Rect) generic")
+    rust_generic = ratios[(ratios.language == "rust") & ratios.case.str.endswith("generic")]
+    rust_differs = rust_generic[rust_generic.verdict != "no measurable cost"]
+    return Claim(
+        "Rust: “Traits and Generics (Monomorphization)”: generic code as fast as hand-written",
+        f"{len(rust_generic) - len(rust_differs)} of {len(rust_generic)} generic Rust cases "
+        f"with no measurable cost; a method through a trait bound on references: "
+        f"{rust_ptr.ratio:.2f}×"
+        + "".join(f"; {r.case}: {r.ratio:.2f}×" for r in rust_differs.itertuples())
+        + ".",
+        "Monomorphization generates a copy per type (The Rust Book, ch. 10.1)",
+        _monomorphization_verdict(rust_differs),
+    )
+
+
+def _code_size_claim(growth: pd.DataFrame) -> Claim:
+    size = growth.set_index("language")
+    rust_kib = size.loc["rust", "bytes_per_further_type"] / 1024
+    go_kib = size.loc["go", "bytes_per_further_type"] / 1024
+    return Claim(
+        "Monomorphization costs code size per type",
+        f"Each further type adds {rust_kib:.1f} KiB of machine code in Rust and "
+        f"{go_kib:.1f} KiB "
+        f"in Go (a hash set per type; slope over 1–16 types).",
+        "Go stencils one copy per GC shape and passes a dictionary (Go 1.18 design); "
+        "Rust one copy per type",
+        "holds"
+        if size.loc["rust", "bytes_per_further_type"] > size.loc["go", "bytes_per_further_type"]
+        else "does not hold here: Go's code grew faster than Rust's per type",
+    )
+
+
+def _data_race_claim(race: DataRace) -> Claim:
+    codes = ", ".join(race.rust_refusal.error_codes)
+    wrong = int((~race.go_lost_updates.exact.astype(bool)).sum())
+    runs = len(race.go_lost_updates)
+    return Claim(
+        "Rust: “If it compiles, it works”",
+        f"The same shared-counter race: rustc refuses it ({codes}); "
+        f"Go compiles it, the count was wrong in {wrong} of {runs} runs and the race "
+        f"detector {'flagged' if race.race_reported else 'missed'} it at run time. "
+        "Mutex and atomic versions are exact in both.",
+        "The Rustonomicon: safe Rust has no data races; go.dev/doc/articles/race_detector",
+        "depends: it holds for data races (refused at compile time); logic errors still "
+        "compile in both languages",
+    )
 
 
 def _monomorphization_verdict(differs: pd.DataFrame) -> str:

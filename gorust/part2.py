@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 import resource
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, paths, replay
+from gorust import charts, paths
 from gorust.claims import Claim
+from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant, kernels
 
@@ -35,10 +37,9 @@ def task_counts(profile: Profile) -> list[int]:
     )
 
 
+@experiment(CHAPTER, programs=("task_memory",))
 def task_memory(profile: Profile | None = None) -> pd.DataFrame:
     """Peak RSS, spawn and join time of N waiting tasks per model, repeated."""
-    if replay.active():
-        return replay.recorded(CHAPTER, "task_memory")
     profile = profile or current_profile()
     go, rust = kernels()
     frames = []
@@ -54,9 +55,7 @@ def task_memory(profile: Profile | None = None) -> pd.DataFrame:
                 frame["label"] = label
                 frame["repetition"] = repetition
                 frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True)
-    data.save(frame, CHAPTER, "task_memory")
-    return frame
+    return pd.concat(frames, ignore_index=True)
 
 
 def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
@@ -130,10 +129,9 @@ PREEMPTION_VARIANTS = (
 BUSY_MS = 300
 
 
+@experiment(CHAPTER, programs=("preemption",))
 def preemption(profile: Profile | None = None) -> pd.DataFrame:
     """Every tick's lateness, per variant and repetition; busy-loop span in busy_* columns."""
-    if replay.active():
-        return replay.recorded(CHAPTER, "preemption")
     profile = profile or current_profile()
     frames = []
     for repetition in range(profile.repetitions):
@@ -154,9 +152,7 @@ def preemption(profile: Profile | None = None) -> pd.DataFrame:
             frame["busy_start_ms"], frame["busy_end_ms"] = span.busy_start_ms, span.busy_end_ms
             frame["variant"], frame["repetition"] = variant.label, repetition
             frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True)
-    data.save(frame, CHAPTER, "preemption")
-    return frame
+    return pd.concat(frames, ignore_index=True)
 
 
 def preemption_summary(ticks: pd.DataFrame) -> pd.DataFrame:
@@ -255,13 +251,22 @@ class ConnectionRuns:
     runs: pd.DataFrame  # one row per (server, connections, repetition): the client's summary
     latency: pd.DataFrame  # the client's percentile distribution of every run
 
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        return {"connections": self.runs, "connection_latency": self.latency}
 
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> ConnectionRuns:
+        return cls(tables["connections"], tables["connection_latency"])
+
+
+@experiment(
+    CHAPTER,
+    programs=("echo_server", "tools/echo_client"),
+    tables=("connections", "connection_latency"),
+    result=ConnectionRuns,
+)
 def connections(profile: Profile | None = None) -> ConnectionRuns:
     """Echo servers under C concurrent connections from one client on another core."""
-    if replay.active():
-        return ConnectionRuns(
-            replay.recorded(CHAPTER, "connections"), replay.recorded(CHAPTER, "connection_latency")
-        )
     profile = profile or current_profile()
     limit = raise_open_file_limit()
     go, rust = kernels()
@@ -306,10 +311,7 @@ def connections(profile: Profile | None = None) -> ConnectionRuns:
                 percentiles["toolchain"] = stopped.build.toolchain
                 percentiles["connections"], percentiles["repetition"] = count, repetition
                 distributions.append(percentiles.dropna(axis="columns", how="all"))
-    runs = ConnectionRuns(pd.DataFrame(rows), pd.concat(distributions, ignore_index=True))
-    data.save(runs.runs, CHAPTER, "connections")
-    data.save(runs.latency, CHAPTER, "connection_latency")
-    return runs
+    return ConnectionRuns(pd.DataFrame(rows), pd.concat(distributions, ignore_index=True))
 
 
 def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
@@ -363,12 +365,12 @@ def latency_chart(conns: ConnectionRuns) -> alt.Chart:
 def colouring_counts() -> pd.DataFrame:
     """What concurrency costs in source: `go` statements vs `async`/`.await` sites, counted."""
     rows = []
-    for experiment in ("task_memory", "echo_server"):
-        go_text = (paths.GO_MODULE / experiment / "main.go").read_text()
-        rust_text = (paths.RUST_WORKSPACE / experiment / "src" / "main.rs").read_text()
+    for program in ("task_memory", "echo_server"):
+        go_text = (paths.GO_MODULE / program / "main.go").read_text()
+        rust_text = (paths.RUST_WORKSPACE / program / "src" / "main.rs").read_text()
         rows.append(
             {
-                "program": experiment,
+                "program": program,
                 "Go `go` statements": len(re.findall(r"^\s*go\s", go_text, re.M)),
                 "Rust `async` items": len(re.findall(r"\basync\b", rust_text)),
                 "Rust `.await` sites": len(re.findall(r"\.await\b", rust_text)),
@@ -382,6 +384,10 @@ def colouring_counts() -> pd.DataFrame:
 
 # -- Claim check ---------------------------------------------------------------------------------
 def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -> list[Claim]:
+    return [*_task_claims(per_task), *_preemption_claims(summary), _connection_claim(conns)]
+
+
+def _task_claims(per_task: pd.DataFrame) -> list[Claim]:
     largest = per_task.groupby("label").tasks.transform("max") == per_task.tasks
     at_max = per_task[largest].set_index("label")
     go_row = at_max.loc["Go goroutines"]
@@ -389,20 +395,6 @@ def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -
     thread_row = at_max.loc["Rust OS threads"]
     go_kb = go_row.bytes_per_task / 1024
     tokio_b = tokio_row.bytes_per_task
-    verdicts = summary.set_index("variant")
-    go_ok = not verdicts.loc["Go, GOMAXPROCS=1", "starved"]
-    go_off = verdicts.loc["Go, GODEBUG=asyncpreemptoff=1", "starved"]
-    tokio_starved = verdicts.loc["Rust tokio current_thread", "starved"]
-    fixes = (
-        not verdicts.loc["Rust + yield_now()", "starved"]
-        and not verdicts.loc["Rust + spawn_blocking()", "starved"]
-    )
-    biggest = int(conns.connections.max())
-    at_biggest = conns[conns.connections == biggest].set_index("language")
-    go_conn, rust_conn = (
-        at_biggest.loc["go", "kib_per_connection"],
-        at_biggest.loc["rust", "kib_per_connection"],
-    )
     return [
         Claim(
             "Goroutine “Start size: ~2KB RAM”",
@@ -432,6 +424,19 @@ def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -
             "pkolaczk: Rust threads could not launch 100k",
             "holds" if go_row.tasks >= 100_000 and go_row.spawn_s < 2 else "inconclusive here",
         ),
+    ]
+
+
+def _preemption_claims(summary: pd.DataFrame) -> list[Claim]:
+    verdicts = summary.set_index("variant")
+    go_ok = not verdicts.loc["Go, GOMAXPROCS=1", "starved"]
+    go_off = verdicts.loc["Go, GODEBUG=asyncpreemptoff=1", "starved"]
+    tokio_starved = verdicts.loc["Rust tokio current_thread", "starved"]
+    fixes = (
+        not verdicts.loc["Rust + yield_now()", "starved"]
+        and not verdicts.loc["Rust + spawn_blocking()", "starved"]
+    )
+    return [
         Claim(
             "Go “is Preemptive. If a goroutine loops forever, the scheduler pauses it”",
             f"Worst tick lateness beside a {BUSY_MS} ms loop: "
@@ -450,15 +455,23 @@ def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -
             "tokio docs: tasks must yield; spawn_blocking for CPU-bound work",
             "holds (and the fixes work)" if tokio_starved and fixes else "inconclusive here",
         ),
-        Claim(
-            "Both “handle the C10M problem (10 million connections)”",
-            f"At {biggest:,} loopback connections: Go {go_conn:.1f} KiB and Rust "
-            f"{rust_conn:.1f} KiB of server memory per connection; 10M would need "
-            f"≈{go_conn * 1e7 / 2**20:,.0f} GiB (Go) and ≈{rust_conn * 1e7 / 2**20:,.0f} GiB "
-            "(Rust) for that alone.",
-            "C10M needs kernel tuning and many cores; TechEmpower measures throughput, "
-            "not 10M sockets",
-            "inconclusive here: a 2-core machine cannot hold 10M sockets; per-connection memory "
-            "is the part measured, and it favours " + ("Rust" if rust_conn < go_conn else "Go"),
-        ),
     ]
+
+
+def _connection_claim(conns: pd.DataFrame) -> Claim:
+    biggest = int(conns.connections.max())
+    at_biggest = conns[conns.connections == biggest].set_index("language")
+    go_conn, rust_conn = (
+        at_biggest.loc["go", "kib_per_connection"],
+        at_biggest.loc["rust", "kib_per_connection"],
+    )
+    return Claim(
+        "Both “handle the C10M problem (10 million connections)”",
+        f"At {biggest:,} loopback connections: Go {go_conn:.1f} KiB and Rust "
+        f"{rust_conn:.1f} KiB of server memory per connection; 10M would need "
+        f"≈{go_conn * 1e7 / 2**20:,.0f} GiB (Go) and ≈{rust_conn * 1e7 / 2**20:,.0f} GiB "
+        "(Rust) for that alone.",
+        "C10M needs kernel tuning and many cores; TechEmpower measures throughput, not 10M sockets",
+        "inconclusive here: a 2-core machine cannot hold 10M sockets; per-connection memory "
+        "is the part measured, and it favours " + ("Rust" if rust_conn < go_conn else "Go"),
+    )

@@ -3,13 +3,15 @@ latency, against Rust's ownership."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, replay, stats
+from gorust import charts, stats
 from gorust.claims import Claim
+from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 
@@ -41,9 +43,8 @@ GO18_PAUSE_US = 100
 
 
 # -- Experiment 1: binary trees ------------------------------------------------------------------
+@experiment(CHAPTER, programs=("binary_trees",))
 def binary_trees(profile: Profile | None = None) -> pd.DataFrame:
-    if replay.active():
-        return replay.recorded(CHAPTER, "binary_trees")
     profile = profile or current_profile()
     depth = profile.pick(quick=16, full=21)
     frames = []
@@ -60,9 +61,7 @@ def binary_trees(profile: Profile | None = None) -> pd.DataFrame:
             frame["variant"], frame["repetition"] = variant.label, repetition
             frame["cpu_s"] = frame.user_s + frame.system_s
             frames.append(frame)
-    frame = pd.concat(frames, ignore_index=True)
-    data.save(frame, CHAPTER, "binary_trees")
-    return frame
+    return pd.concat(frames, ignore_index=True)
 
 
 def binary_trees_summary(trees: pd.DataFrame) -> pd.DataFrame:
@@ -143,12 +142,18 @@ class HeapRuns:
     windows: pd.DataFrame  # one row per (variant, repetition, heap size)
     latency: pd.DataFrame  # latency percentiles of every window
 
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        return {"live_heap": self.windows, "live_heap_latency": self.latency}
 
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> HeapRuns:
+        return cls(tables["live_heap"], tables["live_heap_latency"])
+
+
+@experiment(
+    CHAPTER, programs=("live_heap",), tables=("live_heap", "live_heap_latency"), result=HeapRuns
+)
 def live_heap(profile: Profile | None = None) -> HeapRuns:
-    if replay.active():
-        return HeapRuns(
-            replay.recorded(CHAPTER, "live_heap"), replay.recorded(CHAPTER, "live_heap_latency")
-        )
     profile = profile or current_profile()
     records = profile.pick(
         quick="1000000,4000000,16000000", full="1000000,4000000,16000000,48000000"
@@ -174,10 +179,7 @@ def live_heap(profile: Profile | None = None) -> HeapRuns:
             is_percentile = frame.percentile.notna()
             latency.append(frame[is_percentile].dropna(axis="columns", how="all"))
             windows.append(frame[~is_percentile].drop(columns=["percentile", "latency_ns"]))
-    runs = HeapRuns(pd.concat(windows, ignore_index=True), pd.concat(latency, ignore_index=True))
-    data.save(runs.windows, CHAPTER, "live_heap")
-    data.save(runs.latency, CHAPTER, "live_heap_latency")
-    return runs
+    return HeapRuns(pd.concat(windows, ignore_index=True), pd.concat(latency, ignore_index=True))
 
 
 def pause_summary(runs: HeapRuns) -> pd.DataFrame:
@@ -336,6 +338,16 @@ def memory_chart(runs: HeapRuns) -> alt.Chart:
 
 # -- Claim check -----------------------------------------------------------------------------------
 def claims(trees: pd.DataFrame, pauses: pd.DataFrame, latency: pd.DataFrame) -> list[Claim]:
+    go_lat = latency[latency.variant.str.startswith("Go")].set_index("records")
+    rust_lat = latency[latency.variant.str.startswith("Rust")].set_index("records")
+    return [
+        *_pause_claims(pauses),
+        *_latency_claims(go_lat, rust_lat),
+        _allocation_claim(trees, go_lat, rust_lat),
+    ]
+
+
+def _pause_claims(pauses: pd.DataFrame) -> list[Claim]:
     forced = pauses[pauses.variant.str.contains("runtime.GC")]
     natural = pauses[~pauses.variant.str.contains("runtime.GC")]
     worst_p99 = forced.pause_p99_us.max()
@@ -344,16 +356,6 @@ def claims(trees: pd.DataFrame, pauses: pd.DataFrame, latency: pd.DataFrame) -> 
     cycles = natural.assign(
         every_ms=natural.window_s * 1e3 / natural.gc_cycles.where(natural.gc_cycles > 0)
     )
-    go_lat = latency[latency.variant.str.startswith("Go")].set_index("records")
-    rust_lat = latency[latency.variant.str.startswith("Rust")].set_index("records")
-    ratio = (go_lat.p99_us / rust_lat.p99_us).dropna()
-    go_default = trees[trees.variant == "Go, GOGC=100"].wall_s
-    box = stats.ratio_of_medians(go_default, trees[trees.variant == "Rust, Box"].wall_s)
-    arena = stats.ratio_of_medians(go_default, trees[trees.variant == "Rust, bumpalo arena"].wall_s)
-    go_rss = go_lat.rss_mib
-    rust_rss = rust_lat.rss_mib
-    memory_ratio = (go_rss / rust_rss).dropna()
-
     if worst_p99 < ARTICLE_PAUSE_US and worst < ARTICLE_PAUSE_US:
         pause_verdict = "holds"
     elif worst_p99 < ARTICLE_PAUSE_US:
@@ -387,6 +389,12 @@ def claims(trees: pd.DataFrame, pauses: pd.DataFrame, latency: pd.DataFrame) -> 
             if pd.isna(slowest) or slowest > 10
             else "holds here: cycles every few milliseconds at this allocation rate",
         ),
+    ]
+
+
+def _latency_claims(go_lat: pd.DataFrame, rust_lat: pd.DataFrame) -> list[Claim]:
+    ratio = (go_lat.p99_us / rust_lat.p99_us).dropna()
+    return [
         Claim(
             "Rust: “No GC pauses. Tail latency (p99) is flat”",
             "Request p99, Go ÷ Rust, per heap size: "
@@ -407,17 +415,24 @@ def claims(trees: pd.DataFrame, pauses: pd.DataFrame, latency: pd.DataFrame) -> 
             "depends: on the allocation rate and the CPU headroom for concurrent marking, "
             "not on pause length",
         ),
-        Claim(
-            "Rust is faster on allocation-heavy work (“Zero GC”)",
-            f"binary-trees: Go at GOGC=100 took {box.value:.1f}× the time of Rust with Box and "
-            f"{arena.value:.1f}× that of Rust with an arena; Go used "
-            f"{memory_ratio.min():.1f}–{memory_ratio.max():.1f}× Rust's RSS for the same live "
-            "records.",
-            "Benchmarks Game binary-trees: the fastest Rust entries use arenas",
-            "holds"
-            if box.above(1.1) and arena.above(1.1)
-            else "does not hold here"
-            if box.below(0.9)
-            else "inconclusive here: Go and Rust with Box are within noise of each other",
-        ),
     ]
+
+
+def _allocation_claim(trees: pd.DataFrame, go_lat: pd.DataFrame, rust_lat: pd.DataFrame) -> Claim:
+    go_default = trees[trees.variant == "Go, GOGC=100"].wall_s
+    box = stats.ratio_of_medians(go_default, trees[trees.variant == "Rust, Box"].wall_s)
+    arena = stats.ratio_of_medians(go_default, trees[trees.variant == "Rust, bumpalo arena"].wall_s)
+    memory_ratio = (go_lat.rss_mib / rust_lat.rss_mib).dropna()
+    return Claim(
+        "Rust is faster on allocation-heavy work (“Zero GC”)",
+        f"binary-trees: Go at GOGC=100 took {box.value:.1f}× the time of Rust with Box and "
+        f"{arena.value:.1f}× that of Rust with an arena; Go used "
+        f"{memory_ratio.min():.1f}–{memory_ratio.max():.1f}× Rust's RSS for the same live "
+        "records.",
+        "Benchmarks Game binary-trees: the fastest Rust entries use arenas",
+        "holds"
+        if box.above(1.1) and arena.above(1.1)
+        else "does not hold here"
+        if box.below(0.9)
+        else "inconclusive here: Go and Rust with Box are within noise of each other",
+    )

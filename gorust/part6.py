@@ -4,13 +4,15 @@ rate, in two Go layouts (with and without GC tuning) and two Rust ones, latency 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-from gorust import charts, data, replay, stats
+from gorust import charts, data, stats
 from gorust.claims import Claim
+from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 
@@ -68,11 +70,41 @@ class ReadStateRuns:
     cycles: pd.DataFrame  # Go's collections on the serving clock (from GODEBUG=gctrace=1)
     settings: Settings
 
+    def to_tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "read_states_bins": self.bins,
+            "read_states": self.runs,
+            "read_states_gc_cycles": self.cycles,
+        }
 
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> ReadStateRuns:
+        """The runs as a live ``read_states`` returned them.
+
+        The settings are not a column of their own: they follow from the profile, which every
+        row records, so they are the recorded profile's, not the reader's. The entry count is
+        recorded as well, and must agree, or the tables come from a version with other
+        settings.
+        """
+        runs = tables["read_states"]
+        chosen = settings(Profile(str(runs.profile.iloc[0])))
+        if set(runs.entries) != {chosen.entries}:
+            raise ValueError(
+                f"{CHAPTER}/read_states.csv holds caches of {sorted(set(runs.entries))} "
+                f"entries, but the {runs.profile.iloc[0]} profile serves {chosen.entries:,}: "
+                "the recording is from other settings. Run the chapter live to record it again."
+            )
+        return cls(tables["read_states_bins"], runs, tables["read_states_gc_cycles"], chosen)
+
+
+@experiment(
+    CHAPTER,
+    programs=("read_states",),
+    tables=("read_states_bins", "read_states", "read_states_gc_cycles"),
+    result=ReadStateRuns,
+)
 def read_states(profile: Profile | None = None) -> ReadStateRuns:
     """Every variant served ``repetitions`` times; in replay mode, the recorded runs."""
-    if replay.active():
-        return recorded_read_states()
     profile = profile or current_profile()
     chosen = settings(profile)
     common = ["--entries", chosen.entries, "--rate", 20_000, "--duration-s", chosen.duration_s,
@@ -101,34 +133,7 @@ def read_states(profile: Profile | None = None) -> ReadStateRuns:
     provenance = runs_frame[runs_frame.language == "go"].iloc[0]
     for column in (*data.PROVENANCE_COLUMNS, "language", "toolchain"):
         found_cycles[column] = provenance[column]
-    result = ReadStateRuns(pd.concat(bins, ignore_index=True), runs_frame, found_cycles, chosen)
-    data.save(result.bins, CHAPTER, "read_states_bins")
-    data.save(result.runs, CHAPTER, "read_states")
-    data.save(result.cycles, CHAPTER, "read_states_gc_cycles")
-    return result
-
-
-def recorded_read_states() -> ReadStateRuns:
-    """The runs that a live ``read_states`` saved to data/part6, as it returned them.
-
-    The settings are not a column of their own: they follow from the profile, which every row
-    records, so they are the recorded profile's, not the reader's. The entry count is recorded
-    as well, and must agree, or the tables come from a version with other settings.
-    """
-    runs = replay.recorded(CHAPTER, "read_states")
-    chosen = settings(Profile(str(runs.profile.iloc[0])))
-    if set(runs.entries) != {chosen.entries}:
-        raise ValueError(
-            f"data/{CHAPTER}/read_states.csv holds caches of {sorted(set(runs.entries))} "
-            f"entries, but the {runs.profile.iloc[0]} profile serves {chosen.entries:,}: the "
-            "recording is from other settings. Run the chapter live to record it again."
-        )
-    return ReadStateRuns(
-        replay.recorded(CHAPTER, "read_states_bins"),
-        runs,
-        replay.recorded(CHAPTER, "read_states_gc_cycles"),
-        chosen,
-    )
+    return ReadStateRuns(pd.concat(bins, ignore_index=True), runs_frame, found_cycles, chosen)
 
 
 GCTRACE = re.compile(
@@ -238,7 +243,9 @@ def spike_table(result: ReadStateRuns) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("variant").reindex(order).reset_index()
 
 
-def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
+def _latency_over_time_data(result: ReadStateRuns) -> pd.DataFrame:
+    """The first run's p99 and max per bin, long, with Go's collections as spans: one data set
+    for both layers, so that each facet shows its own variant's collections."""
     first = charts.with_language_names(result.bins[result.bins.repetition == 0])
     first = first.melt(
         id_vars=["variant", "Language", "t_s"],
@@ -248,11 +255,13 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
     )
     first["statistic"] = first.statistic.map({"p99_us": "p99", "max_us": "max"})
     cycles = result.cycles[result.cycles.repetition == 0]
-    # One data set for both layers, so that each facet shows its own variant's collections.
     spans = cycles[["variant", "start_s", "end_s"]]
-    layered = pd.concat([first, spans], ignore_index=True)
+    return pd.concat([first, spans], ignore_index=True)
+
+
+def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
     order = [v.label for v in VARIANTS]
-    base = alt.Chart(layered)
+    base = alt.Chart(_latency_over_time_data(result))
     shades = (
         base.transform_filter("isValid(datum.start_s)")
         .mark_rect(color="#f3e3a0", opacity=0.8)
@@ -388,9 +397,18 @@ def cpu_chart(result: ReadStateRuns) -> alt.Chart:
 
 
 def claims(result: ReadStateRuns, table: pd.DataFrame, spikes: pd.DataFrame) -> list[Claim]:
-    chosen = result.settings
     spikes = spikes.set_index("variant")
-    table_by = table.set_index("variant")
+    # A quiet machine serves these requests in microseconds; when even the bins without a
+    # collection have a p99 of a millisecond, other load hides what the collector does.
+    noisy = spikes.p99_us_without_gc.median() > NOISY_P99_US
+    return [
+        *_spike_claims(result.settings, spikes, noisy),
+        _flat_line_claim(result),
+        _cpu_claim(table),
+    ]
+
+
+def _spike_claims(chosen: Settings, spikes: pd.DataFrame, noisy: bool) -> list[Claim]:
     pointer = spikes.loc["Go, pointer LRU"]
     indexed = spikes.loc["Go, pointer-free LRU"]
     tuned = spikes.loc["Go, pointer LRU, GOGC=off + GOMEMLIMIT"]
@@ -400,18 +418,8 @@ def claims(result: ReadStateRuns, table: pd.DataFrame, spikes: pd.DataFrame) -> 
         if chosen.force_every_s
         else f"the runtime's own forced collection every {FORCED_PERIOD_S} s"
     )
-    # A quiet machine serves these requests in microseconds; when even the bins without a
-    # collection have a p99 of a millisecond, other load hides what the collector does.
-    noisy = spikes.p99_us_without_gc.median() > NOISY_P99_US
     spiky = pointer.bins_with_gc > 0 and pointer.p99_us_with_gc > 10 * pointer.p99_us_without_gc
     calm = indexed.bins_with_gc == 0 or indexed.p99_us_with_gc < 3 * indexed.p99_us_without_gc
-    rust_rows = [v.label for v in VARIANTS if v.language == "rust"]
-    go_runs = result.runs[result.runs.variant == "Go, pointer LRU"]
-    rust_tail = [
-        stats.ratio_of_medians(go_runs.p999_us, result.runs[result.runs.variant == label].p999_us)
-        for label in rust_rows
-    ]
-    cpu = table_by.serving_cpu_s + table_by.gc_cpu_s
     return [
         Claim(
             "“Go's GC caused latency spikes every 2 minutes”",
@@ -438,26 +446,40 @@ def claims(result: ReadStateRuns, table: pd.DataFrame, spikes: pd.DataFrame) -> 
             if noisy
             else "depends: see the spike table",
         ),
-        Claim(
-            "Rust: “Latency became a flat line. No more spikes.”",
-            "p99.9, Go pointer LRU ÷ Rust: "
-            + ", ".join(
-                f"{r.value:.1f}× ({label.split(', ')[1]})"
-                for r, label in zip(rust_tail, rust_rows, strict=True)
-            )
-            + "; Rust has no collection to wait for, its outliers are the machine's.",
-            "Discord 2020: Rust version with no spikes, cache raised to 8M entries",
-            "holds"
-            if all(r.above(1.1) for r in rust_tail)
-            else "inconclusive here: Rust's tail is not clearly below Go's in every run",
-        ),
-        Claim(
-            "“CPU usage dropped”",
-            "CPU seconds (serving + collector, medians): "
-            + ", ".join(f"{label}: {cpu[label]:.2f}" for label in table.variant),
-            "Discord 2020: Rust used less CPU",
-            "depends: on the layout — the collector's share is what the Go pointer LRU adds"
-            if cpu["Go, pointer LRU"] > cpu["Go, pointer-free LRU"]
-            else "inconclusive here",
-        ),
     ]
+
+
+def _flat_line_claim(result: ReadStateRuns) -> Claim:
+    rust_rows = [v.label for v in VARIANTS if v.language == "rust"]
+    go_runs = result.runs[result.runs.variant == "Go, pointer LRU"]
+    rust_tail = [
+        stats.ratio_of_medians(go_runs.p999_us, result.runs[result.runs.variant == label].p999_us)
+        for label in rust_rows
+    ]
+    return Claim(
+        "Rust: “Latency became a flat line. No more spikes.”",
+        "p99.9, Go pointer LRU ÷ Rust: "
+        + ", ".join(
+            f"{r.value:.1f}× ({label.split(', ')[1]})"
+            for r, label in zip(rust_tail, rust_rows, strict=True)
+        )
+        + "; Rust has no collection to wait for, its outliers are the machine's.",
+        "Discord 2020: Rust version with no spikes, cache raised to 8M entries",
+        "holds"
+        if all(r.above(1.1) for r in rust_tail)
+        else "inconclusive here: Rust's tail is not clearly below Go's in every run",
+    )
+
+
+def _cpu_claim(table: pd.DataFrame) -> Claim:
+    by_variant = table.set_index("variant")
+    cpu = by_variant.serving_cpu_s + by_variant.gc_cpu_s
+    return Claim(
+        "“CPU usage dropped”",
+        "CPU seconds (serving + collector, medians): "
+        + ", ".join(f"{label}: {cpu[label]:.2f}" for label in table.variant),
+        "Discord 2020: Rust used less CPU",
+        "depends: on the layout — the collector's share is what the Go pointer LRU adds"
+        if cpu["Go, pointer LRU"] > cpu["Go, pointer-free LRU"]
+        else "inconclusive here",
+    )

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import charts, data
+from gorust import charts, data, tables
 
 # This chapter builds nothing: it shows what Parts 1-7 saved, so the book
 # re-executes it whenever one of them re-runs (see gorust.sources).
@@ -31,7 +31,7 @@ CHAPTER_TITLES = {
 
 def _load(data_dir: Path, chapter: str, name: str) -> pd.DataFrame:
     """A chapter's table; FileNotFoundError (which ``dimensions`` skips) if it never ran."""
-    return pd.read_csv(data_dir / chapter / f"{name}.csv")
+    return tables.read(data_dir, chapter, name)
 
 
 @dataclass(frozen=True)
@@ -378,35 +378,55 @@ def _verdict_of(claims: pd.DataFrame, chapter: str, starts: str) -> str | None:
     return None if match.empty else str(match.verdict.iloc[0])
 
 
+def _evidence(by_key: pd.DataFrame, keys: list[str]) -> str:
+    """Each measured comparison among ``keys``: Go's and Rust's figures, and where from."""
+    parts = [
+        f"{by_key.loc[k, 'dimension']}: Go {_number(by_key.loc[k, 'go'])} vs Rust "
+        f"{_number(by_key.loc[k, 'rust'])} {by_key.loc[k, 'unit']} "
+        f"({{ref}}`{by_key.loc[k, 'chapter']}`)"
+        for k in keys
+        if k in by_key.index
+    ]
+    return "; ".join(parts) or "not measured yet"
+
+
+def _lean(by_key: pd.DataFrame, keys: list[str]) -> str:
+    """How many of the comparisons among ``keys`` favour each language (±10% is parity)."""
+    present = [k for k in keys if k in by_key.index]
+    if not present:
+        return "not measured yet"
+    rust = [k for k in present if by_key.loc[k, "ratio"] > 1.1]
+    go = [k for k in present if by_key.loc[k, "ratio"] < 1 / 1.1]
+    return (
+        f"Rust needs less in {len(rust)}, Go in {len(go)}, parity (±10%) in "
+        f"{len(present) - len(rust) - len(go)} of {len(present)} measurements"
+    )
+
+
 def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
     """The article's Summary Matrix with our evidence and verdict for each row."""
-    by_key = dims.set_index("key")
+    lines = [
+        "| Feature | Article: Go | Article: Rust | Measured here | Our reading |",
+        "|---|---|---|---|---|",
+    ]
+    rows = _matrix_rows(dims.set_index("key"), claims)
+    lines += [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows]
+    return Markdown("\n".join(lines))
+
+
+def _matrix_rows(by_key: pd.DataFrame, claims: pd.DataFrame) -> list[tuple[str, ...]]:
+    """The matrix as a table: the article's row, its two cells, our evidence, our reading."""
 
     def evidence(keys: list[str]) -> str:
-        parts = [
-            f"{by_key.loc[k, 'dimension']}: Go {_number(by_key.loc[k, 'go'])} vs Rust "
-            f"{_number(by_key.loc[k, 'rust'])} {by_key.loc[k, 'unit']} "
-            f"({{ref}}`{by_key.loc[k, 'chapter']}`)"
-            for k in keys
-            if k in by_key.index
-        ]
-        return "; ".join(parts) or "not measured yet"
+        return _evidence(by_key, keys)
 
     def lean(keys: list[str]) -> str:
-        present = [k for k in keys if k in by_key.index]
-        if not present:
-            return "not measured yet"
-        rust = [k for k in present if by_key.loc[k, "ratio"] > 1.1]
-        go = [k for k in present if by_key.loc[k, "ratio"] < 1 / 1.1]
-        return (
-            f"Rust needs less in {len(rust)}, Go in {len(go)}, parity (±10%) in "
-            f"{len(present) - len(rust) - len(go)} of {len(present)} measurements"
-        )
+        return _lean(by_key, keys)
 
     race = _verdict_of(claims, "part1", "If it compiles")
     forgotten = _verdict_of(claims, "part5", "forget")
     preempt = _verdict_of(claims, "part2", "Preemptive")
-    rows = [
+    return [
         (
             "Speed (Runtime)",
             "Fast (GC Overhead)",
@@ -454,9 +474,3 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
             lean(["binary", "wasm"]),
         ),
     ]
-    lines = [
-        "| Feature | Article: Go | Article: Rust | Measured here | Our reading |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows]
-    return Markdown("\n".join(lines))

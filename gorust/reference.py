@@ -62,17 +62,10 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
 
 def execute(notebook: Path) -> float:
     """Run every cell of ``notebook`` in a fresh kernel; the seconds it took."""
-    import nbformat
-    from nbclient import NotebookClient
+    from gorust import notebooks
 
     started = time.monotonic()
-    document = nbformat.read(notebook, as_version=4)
-    NotebookClient(
-        document,
-        timeout=CELL_TIMEOUT_S,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(notebook.parent)}},
-    ).execute()
+    notebooks.execute(notebook, CELL_TIMEOUT_S)
     return time.monotonic() - started
 
 

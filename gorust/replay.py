@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import paths
+from gorust import paths, tables
 from gorust.toolchains import CARGO, GO
 
 MODE_VARIABLE = "GVR_MODE"
@@ -52,19 +52,18 @@ def active() -> bool:
 
 
 def has_recording(chapter: str, experiment: str) -> bool:
-    return (paths.DATA / chapter / f"{experiment}.csv").is_file()
+    return tables.location(paths.DATA, chapter, experiment).is_file()
 
 
 def recorded(chapter: str, experiment: str) -> pd.DataFrame:
     """The table a real run saved as ``data/<chapter>/<experiment>.csv``."""
-    source = paths.DATA / chapter / f"{experiment}.csv"
-    if not source.is_file():
+    if not has_recording(chapter, experiment):
         raise RecordingMissing(
             f"Replay mode needs data/{chapter}/{experiment}.csv, which is missing. Run the "
             f"chapter once with Go and Rust on PATH (make book) to record it, or restore it "
             f"with `git checkout -- data/{chapter}`."
         )
-    return pd.read_csv(source)
+    return tables.read(paths.DATA, chapter, experiment)
 
 
 def recordings(*chapters: str) -> pd.DataFrame:

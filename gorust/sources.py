@@ -9,8 +9,8 @@ or Rust file re-executes exactly the chapters that build it.
 
 from __future__ import annotations
 
-import ast
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gorust import data, paths, replay
+from gorust import experiments as registry
 from gorust.profile import PROFILE_VARIABLE
 
 PACKAGE = paths.REPO / "gorust"
@@ -46,8 +47,16 @@ def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and "target" not in p.parts)
+        skipped = {"target", "__pycache__"}
+        return sorted(p for p in path.rglob("*") if p.is_file() and not skipped & set(p.parts))
     return []
+
+
+def module_files(module: str) -> list[Path]:
+    """The source files of a chapter's module: ``gorust/partN.py``, or every file of the
+    package ``gorust/partN/``."""
+    single = PACKAGE / f"{module}.py"
+    return [single] if single.is_file() else _files(PACKAGE / module)
 
 
 def chapter_modules(notebook: Path) -> list[str]:
@@ -55,50 +64,33 @@ def chapter_modules(notebook: Path) -> list[str]:
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     names = set(re.findall(r"\bpart\d+\b", source))
-    return sorted(n for n in names if (PACKAGE / f"{n}.py").is_file())
+    return sorted(n for n in names if module_files(n))
 
 
 def experiments(module: str) -> list[Path]:
-    """Folders under code/ that a chapter module names: every string constant in the module
-    that is an experiment's folder in code/go, code/rust or code/ itself."""
-    names = {
-        node.value
-        for node in ast.walk(_module_tree(module))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    }
+    """The program folders a chapter's experiments build, as the experiment registry declares
+    them (gorust.experiments): each name is a folder in code/go, code/rust or code/ itself."""
     folders = []
-    for name in sorted(names):
-        if not re.fullmatch(r"[a-z0-9_]+(/[a-z0-9_]+)?", name):
-            continue
-        for root in (paths.GO_MODULE, paths.RUST_WORKSPACE, paths.CODE):
-            folder = root / name
-            if folder.is_dir() and folder not in (
-                *shared_code(),
-                paths.GO_MODULE,
-                paths.RUST_WORKSPACE,
-            ):
-                folders.append(folder)
+    for name in registry.programs(module):
+        found = [
+            root / name
+            for root in (paths.GO_MODULE, paths.RUST_WORKSPACE, paths.CODE)
+            if (root / name).is_dir()
+        ]
+        if not found:
+            raise ValueError(f"{module} declares program {name!r}, which is not in code/")
+        folders += found
     return folders
-
-
-def _module_tree(module: str) -> ast.Module:
-    return ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
 
 
 def summarises(notebook: Path) -> bool:
     """True for a chapter whose module sets ``SHOWS_RECORDED_DATA = True`` (Part 8): it builds
-    no program and shows what the measuring chapters recorded under data/, so it is stale
-    whenever any of them re-runs."""
-    for module in chapter_modules(notebook):
-        for node in ast.walk(_module_tree(module)):
-            if (
-                isinstance(node, ast.Assign)
-                and any(getattr(t, "id", None) == "SHOWS_RECORDED_DATA" for t in node.targets)
-                and isinstance(node.value, ast.Constant)
-                and node.value.value is True
-            ):
-                return True
-    return False
+    no program and shows what the measuring chapters saved, so it is stale whenever any of
+    them re-runs."""
+    return any(
+        getattr(importlib.import_module(f"gorust.{module}"), "SHOWS_RECORDED_DATA", False)
+        for module in chapter_modules(notebook)
+    )
 
 
 def dependencies(notebook: Path) -> list[Path]:
@@ -114,7 +106,7 @@ def dependencies(notebook: Path) -> list[Path]:
         PACKAGE / "launcher.c"
     ]
     files: set[Path] = set()
-    for path in [*shared_modules, *(PACKAGE / f"{m}.py" for m in modules)]:
+    for path in [*shared_modules, *(f for m in modules for f in module_files(m))]:
         files.update(_files(path))
     if summarises(notebook):
         files.update(_files(data.shown_root()))
@@ -139,13 +131,20 @@ def _toolchain_versions() -> list[str]:
     return versions
 
 
+def _name(path: Path) -> str:
+    """A dependency's name in the digest: relative, so that clones agree."""
+    for root in (paths.REPO, paths.results_dir(), PACKAGE.parent):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return str(path)
+
+
 def digest(notebook: Path, toolchains: Sequence[str] | None = None) -> str:
     """A digest of the notebook's dependencies, settings and toolchains (not of the notebook
     itself, which Sphinx already tracks). ``toolchains``: the versions, when already read."""
     h = hashlib.sha256()
     for path in dependencies(notebook):
-        root = paths.REPO if path.is_relative_to(paths.REPO) else PACKAGE.parent
-        h.update(str(path.relative_to(root)).encode())
+        h.update(_name(path).encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())
     for name in ENVIRONMENT:
         h.update(f"{name}={os.environ.get(name, '')}".encode())

@@ -1,10 +1,84 @@
+"""Shared fixtures and helpers: the kernels, where live results go, replay mode with no
+process allowed, a strict book build, snapshots of saved tables, and the checks every
+chapter's replay tests make."""
+
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from gorust import GoKernel, Kernel, RustKernel, paths
+
+STRICT = ["-W", "-n", "--keep-going"]
+# Pages whose chapter is written must show charts; placeholders show none.
+CHAPTERS_WITH_CHARTS = {
+    "chapters/01-philosophies.html": 2,
+    "chapters/02-concurrency.html": 3,
+    "chapters/03-memory-gc.html": 4,
+    "chapters/04-velocity-crud.html": 6,
+    "chapters/05-error-handling.html": 2,
+    "chapters/06-discord-case-study.html": 3,
+    "chapters/07-ecosystem.html": 3,
+    "chapters/08-verdict.html": 2,
+}
+
+
+def build_book(
+    book: Path, *options: str, env: Mapping[str, str] | None = None, timeout_s: float = 600
+) -> subprocess.CompletedProcess:
+    """``jupyter-book build`` of ``book`` as the Makefile runs it (strict), in a subprocess."""
+    command = "from jupyter_book.cli.main import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", command, "build", str(book), *options, *STRICT],
+        capture_output=True,
+        text=True,
+        env=None if env is None else dict(env),
+        timeout=timeout_s,
+    )
+
+
+def is_running(pid: int) -> bool:
+    """True if pid exists and is not a zombie waiting to be reaped (waits up to 5 s)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.1)
+    return os.path.exists(f"/proc/{pid}")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every saved table under ``folder``, byte for byte."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
+
+
+def has_rows(chart: object) -> None:
+    """The chart's spec carries data rows (altair inlines them as datasets)."""
+    datasets = chart.to_dict()["datasets"]
+    assert datasets and all(datasets.values())
+
+
+def claims_match_recording(part: str, computed: list) -> None:
+    """The claims rebuilt from the recorded tables are those the recording run saved, and
+    rendering them in replay mode saves nothing."""
+    from gorust import claims, replay
+
+    recorded = replay.recorded(part, "claims")[["claim", "measured", "anchor", "verdict"]]
+    pd.testing.assert_frame_equal(pd.DataFrame([asdict(c) for c in computed]), recorded)
+    assert "| Claim |" in claims.record(part, computed).data
 
 
 @pytest.fixture(scope="session", params=["go", "rust"])
@@ -20,3 +94,66 @@ def live_results(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     folder = tmp_path_factory.mktemp("live-results")
     monkeypatch.setenv(paths.RESULTS_VARIABLE, str(folder))
     return folder
+
+
+class _NoProcess:
+    """Stands in for subprocess.Popen, through which every program the course starts goes
+    (kernels, compilers, linters, PostgreSQL, wrk): replay mode must start none."""
+
+    def __init__(self, args: object, *rest: object, **options: object) -> None:
+        raise AssertionError(f"replay mode started a process: {args!r}")
+
+
+@pytest.fixture
+def replaying(monkeypatch: pytest.MonkeyPatch, live_results: Path):
+    """Replay mode over the committed reference, where starting any process fails the test,
+    and which must leave data/ as it was and write no live results."""
+    from gorust import replay
+
+    monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
+    monkeypatch.setattr(subprocess, "Popen", _NoProcess)
+    reference = paths.DATA
+    before = snapshot(reference)
+    yield reference
+    assert snapshot(reference) == before, "replay mode wrote to data/"
+    assert not any(live_results.rglob("*")), "replay mode wrote live results"
+
+
+@pytest.fixture
+def reference_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replaying: Path) -> Path:
+    """Replay mode, as ``replaying``, over a copy of the reference that a test may damage."""
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA, copy)
+    monkeypatch.setattr(paths, "DATA", copy)
+    return copy
+
+
+def table(chapter: str, name: str) -> pd.DataFrame:
+    """A table of the reference (data/, or the copy a test points paths.DATA at)."""
+    return pd.read_csv(paths.DATA / chapter / f"{name}.csv")
+
+
+def checked_outputs(notebook: str) -> list[str]:
+    """The text every ``# NBVAL_CHECK_OUTPUT`` cell of a committed chapter printed, in order."""
+    import json
+
+    cells = json.loads((paths.REPO / "chapters" / notebook).read_text(encoding="utf-8"))["cells"]
+    return [
+        "".join("".join(output.get("text", "")) for output in cell["outputs"])
+        for cell in cells
+        if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("# NBVAL_CHECK")
+    ]
+
+
+def checked_output(notebook: str, call: str) -> str:
+    """What the committed chapter's checked cell that calls ``call`` printed."""
+    import json
+
+    cells = json.loads((paths.REPO / "chapters" / notebook).read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        source = "".join(cell["source"])
+        if source.startswith("# NBVAL_CHECK_OUTPUT") and call in source:
+            return "".join("".join(output.get("text", "")) for output in cell["outputs"])
+    raise AssertionError(f"{notebook} has no checked cell that calls {call}")

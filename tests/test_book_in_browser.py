@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from gorust.paths import REPO
+from tests.conftest import CHAPTERS_WITH_CHARTS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Route
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 HTML = REPO / "_build" / "html"
-# Pages whose chapter is written must show charts; placeholders show none.
-CHAPTERS_WITH_CHARTS = {
-    "chapters/01-philosophies.html": 2,
-    "chapters/02-concurrency.html": 3,
-    "chapters/03-memory-gc.html": 4,
-    "chapters/04-velocity-crud.html": 6,
-    "chapters/05-error-handling.html": 2,
-    "chapters/06-discord-case-study.html": 3,
-    "chapters/07-ecosystem.html": 3,
-    "chapters/08-verdict.html": 2,
-}
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

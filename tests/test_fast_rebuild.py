@@ -13,7 +13,7 @@ import pytest
 
 from gorust import book, paths, sources
 from gorust.paths import REPO
-from tests.test_strict_build import build_book
+from tests.conftest import build_book
 
 CHAPTERS = {
     "chapters/03-memory-gc": "part3",

@@ -18,7 +18,7 @@ from gorust import (
     UnexpectedCompileSuccess,
 )
 from gorust.data import PROVENANCE_COLUMNS
-from tests.test_process import _running
+from tests.conftest import is_running
 
 
 def test_both_trees_hold_the_same_experiments():
@@ -88,7 +88,7 @@ def test_timeout_kills_the_program_and_its_children(kernel):
     assert time.monotonic() - started < 30
     assert "nothing of it is left running" in str(timeout.value)
     grandchild = int(timeout.value.finished.stdout.split('"grandchild_pid":')[1].strip(" }\n"))
-    assert not _running(grandchild)
+    assert not is_running(grandchild)
 
 
 def test_compile_error_fails_with_the_compilers_diagnostics(kernel):
@@ -175,7 +175,7 @@ def test_serve_starts_a_server_on_a_free_port_and_stops_it_cleanly(kernel):
     result = server.stop()
     assert result.exit_code == 0  # SIGTERM is a graceful stop for both servers
     assert result.peak_rss_bytes > 0
-    assert not _running(pid)
+    assert not is_running(pid)
 
 
 def test_a_server_that_never_gets_ready_is_stopped_with_its_stderr(kernel):

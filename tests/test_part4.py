@@ -1,12 +1,18 @@
-"""Part 4's helpers: the throwaway PostgreSQL, the one-line edit, the counters and the parsers."""
+"""Part 4's helpers: the throwaway PostgreSQL, the one-line edit, the counters and the parsers,
+how the build experiments label what they show, and the page rebuilt from the reference in
+replay mode."""
 
 from __future__ import annotations
 
 import os
 
+import pandas as pd
 import pytest
+from IPython.display import Markdown
 
-from gorust import part4, postgres
+from gorust import claims, part4, paths, postgres, replay, runs
+from gorust.part4 import building, contract_suite, source
+from tests.conftest import checked_output, claims_match_recording, snapshot, table
 
 
 def _alive(pid: int) -> bool:
@@ -59,12 +65,9 @@ def test_an_unknown_choice_of_postgres_is_refused(monkeypatch):
 
 
 def test_the_one_line_edits_apply_to_the_committed_handlers():
-    for edit, path in (
-        (part4.GO_EDIT, part4.paths.GO_MODULE / part4.GO_EDITED_FILE),
-        (part4.RUST_EDIT, part4.paths.RUST_WORKSPACE / part4.RUST_EDITED_FILE),
-    ):
-        original = path.read_text()
-        edited = part4._edited(original, edit, "abc123")
+    for edit, root in ((part4.GO_EDIT, paths.GO_MODULE), (part4.RUST_EDIT, paths.RUST_WORKSPACE)):
+        original = (root / edit.file).read_text()
+        edited = edit.applied(original, "abc123")
         assert edited != original
         assert len(edited.splitlines()) == len(original.splitlines())
         changed = [
@@ -73,20 +76,23 @@ def test_the_one_line_edits_apply_to_the_committed_handlers():
             if a != b
         ]
         assert len(changed) == 1 and "abc123" in changed[0][1]
+        assert edit.undone(edited) == original
+    assert part4.GO_EDIT.file == part4.GO_EDITED_FILE
+    assert part4.RUST_EDIT.file == part4.RUST_EDITED_FILE
 
 
 def test_test_ids_map_to_languages_and_groups():
-    assert part4._language_of("test_x[go-POST]") == "go"
-    assert part4._language_of("test_x[invalid UTF-8-rust-PUT]") == "rust"
-    assert part4._language_of("test_both_services_embed_the_same_migration") == "both"
-    assert part4._group("test_bad_bodies_get_a_clear_4xx_and_change_nothing") == (
+    assert contract_suite._language_of("test_x[go-POST]") == "go"
+    assert contract_suite._language_of("test_x[invalid UTF-8-rust-PUT]") == "rust"
+    assert contract_suite._language_of("test_both_services_embed_the_same_migration") == "both"
+    assert contract_suite._group("test_bad_bodies_get_a_clear_4xx_and_change_nothing") == (
         "bad bodies change nothing"
     )
-    assert part4._group("test_schemathesis_finds_no_deviation") == "Schemathesis"
+    assert contract_suite._group("test_schemathesis_finds_no_deviation") == "Schemathesis"
 
 
 def test_markers_ignore_strings_and_comments():
-    text = part4._strip_strings('let a = "x?; \'b"; // y.await?\nfoo()?;')
+    text = source._strip_strings('let a = "x?; \'b"; // y.await?\nfoo()?;')
     assert text == 'let a = ""; \nfoo()?;'
 
 
@@ -94,3 +100,120 @@ def test_the_contract_files_exist():
     assert part4.OPENAPI.is_file() and part4.LOAD_SCRIPT.is_file()
     go, rust = part4.migration_files()
     assert go.read_bytes() == rust.read_bytes()
+
+
+def _refuse_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"started a process: {args!r}")
+
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+
+
+def test_quick_live_cold_builds_show_and_save_the_reference_ones(monkeypatch, live_results):
+    """Live in the quick profile, the cold builds are the reference's, labelled with when
+    they were recorded, and saved with the live results; nothing is compiled."""
+    monkeypatch.setenv(replay.MODE_VARIABLE, "live")
+    monkeypatch.setenv("GVR_PROFILE", "quick")
+    _refuse_processes(monkeypatch)
+    reference = pd.read_csv(paths.DATA / "part4" / "cold_build.csv")
+    cold = part4.cold_builds()
+    pd.testing.assert_frame_equal(cold.drop(columns="when"), reference)
+    assert cold.when.str.startswith("recorded ").all()
+    saved = pd.read_csv(live_results / "part4" / "cold_build.csv")
+    pd.testing.assert_frame_equal(saved, reference)
+
+
+def test_measured_builds_are_labelled_as_measured_and_recorded_ones_with_when():
+    table = pd.read_csv(paths.DATA / "part4" / "rebuild.csv")
+    measured = part4.RebuildTimes(table)
+    assert "when" not in measured.labelled(None)  # build_summary: "measured in this run"
+    assert set(measured.labelled("measured now").when) == {"measured now"}
+    recorded = part4.RebuildTimes.from_tables({"rebuild": table})
+    assert recorded.to_tables()["rebuild"] is table
+    assert recorded.labelled("measured now").when.str.startswith("recorded ").all()
+    summary = part4.build_summary(measured.labelled(None), recorded.labelled(None))
+    assert set(summary.when) == {building.WHEN_MEASURED, *recorded.labelled(None).when}
+
+
+def test_the_page_says_how_the_cold_go_build_treats_the_standard_library():
+    note = part4.cold_build_note().data
+    assert part4.GO_STD == "prebuilt" and "untimed" in note
+
+
+def test_load_runs_split_into_their_two_tables_and_back_in_the_order_they_ran():
+    names = ("load", "load_tuned")
+    tables = {name: pd.read_csv(paths.DATA / "part4" / f"{name}.csv") for name in names}
+    load_runs = part4.LoadRuns.from_tables(tables)
+    assert load_runs.frame.measured_at.is_monotonic_increasing  # the order they ran
+    for name, frame in load_runs.to_tables().items():
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), tables[name])
+
+
+# -- Replay: the page from the reference ----------------------------------------------------
+def test_part4_load_holds_both_recorded_tables_in_the_order_they_ran(replaying):
+    load = part4.load()
+    default, tuned = table("part4", "load"), table("part4", "load_tuned")
+    assert len(load) == len(default) + len(tuned)
+    assert load.measured_at.is_monotonic_increasing
+    assert load.default_config.dtype == bool
+    pd.testing.assert_frame_equal(load[load.default_config].reset_index(drop=True), default)
+    pd.testing.assert_frame_equal(load[~load.default_config].reset_index(drop=True), tuned)
+    # Even repetitions ran the variants forwards, odd ones backwards.
+    first = load[(load.repetition == 0) & (load.scenario == "read")].variant.tolist()
+    second = load[(load.repetition == 1) & (load.scenario == "read")].variant.tolist()
+    assert first == part4.VARIANT_ORDER
+    assert second == part4.VARIANT_ORDER[::-1]
+
+
+@pytest.mark.parametrize("profile", ["quick", "full"])
+def test_part4_builds_are_the_recorded_ones_labelled_with_when_in_every_profile(
+    replaying, monkeypatch, profile
+):
+    monkeypatch.setenv("GVR_PROFILE", profile)
+    rebuild, cold = part4.rebuilds(), part4.cold_builds()
+    for replayed, experiment in ((rebuild, "rebuild"), (cold, "cold_build")):
+        recorded = table("part4", experiment)
+        pd.testing.assert_frame_equal(replayed.drop(columns="when"), recorded)
+        assert replayed.when.tolist() == [
+            f"recorded {at[:10]}, {recorded.profile[0]} profile, commit {commit}"
+            for at, commit in zip(recorded.measured_at, recorded.commit, strict=True)
+        ]
+    summary = part4.build_summary(rebuild, cold)
+    assert not summary.when.str.contains("this run").any()
+    assert summary.builds.sum() == len(rebuild) + len(cold)
+
+
+def test_part4_page_from_recorded_tables_says_what_the_live_page_said(replaying):
+    before = snapshot(replaying)
+    suite = part4.contract()
+    lines = part4.source_lines()
+    deps = part4.dependencies()
+    sizes = part4.binary_sizes()
+    rebuild = part4.rebuilds()
+    cold = part4.cold_builds()
+    start = part4.startup()
+    load = part4.load()
+    assert part4.contract_counts(suite) + "\n" == checked_output(
+        "04-velocity-crud.ipynb", "contract_counts"
+    )
+    summary = part4.load_summary(load)
+    assert len(summary) == load.groupby(["scenario", "variant"]).ngroups
+    assert summary.errors.sum() == load.errors.sum()
+    assert not part4.build_summary(rebuild, cold).empty
+    assert set(part4.schemathesis_counts(suite).Language) == {"Go", "Rust"}
+    for chart in (
+        part4.contract_chart(suite),
+        part4.source_lines_chart(lines),
+        part4.binary_chart(deps, sizes),
+        part4.build_times_chart(rebuild, cold),
+        part4.startup_chart(start),
+        part4.load_chart(load),
+    ):
+        assert chart.to_dict()
+    found = part4.claims(suite, lines, deps, rebuild, cold, sizes, load)
+    claims_match_recording("part4", found)
+    assert isinstance(claims.record("part4", found), Markdown)
+    assert isinstance(runs.chapter_footer("part4"), Markdown)
+    assert snapshot(replaying) == before

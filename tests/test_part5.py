@@ -1,10 +1,15 @@
-"""Part 5's line classifier: the rule the chapter states, on small sources written for the test."""
+"""Part 5: the line classifier's rule on small sources written for the test, and the page
+rebuilt from the reference (toolchain messages included) in replay mode."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gorust import part5
+import pandas as pd
+from IPython.display import Markdown
+
+from gorust import claims, part5, runs
+from tests.conftest import checked_output, claims_match_recording, snapshot, table
 
 GO_SOURCE = """package main
 
@@ -115,3 +120,75 @@ def test_the_pipeline_shares_come_from_the_committed_sources():
     assert shares.error_share.between(0, 1).all()
     go = shares.set_index("language").loc["go"]
     assert go.if_err_blocks >= 3
+
+
+# -- Replay: the page from the reference ----------------------------------------------------
+def test_part5_forgotten_error_shows_the_recorded_toolchain_messages(replaying):
+    forgotten = part5.forgotten_error()
+    checks = table("part5", "forgotten_error_checks").set_index("check")
+    assert forgotten.go_vet.command == checks.loc[part5.GO_VET, "command"]
+    assert forgotten.errcheck.stdout == checks.loc[part5.ERRCHECK_CHECK, "stdout"]
+    assert forgotten.rust_warning.stderr == checks.loc[part5.RUSTC_WARNS, "stderr"]
+    assert forgotten.rust_refusal.text == checks.loc[part5.RUSTC_DENIES, "stderr"]
+    assert forgotten.rust_refusal.first_error.startswith("error")
+    assert "\n".join(forgotten.verdict_lines()) + "\n" == checked_output(
+        "05-error-handling.ipynb", "verdict_lines"
+    )
+    assert f"$ {forgotten.go_vet.command}" in forgotten.raw_go()
+
+
+def test_forgotten_error_reads_a_live_frame_and_its_csv_alike(tmp_path):
+    """Live, the runs' frames hold NaN where a program printed no error and "" where a tool
+    printed nothing; read back from CSV both are NaN. Both must give the same result."""
+    run = {"features": "", "exit_code": 0, "toolchain": "t"}
+    live_runs = pd.DataFrame(
+        [
+            {"error_seen": False, "mode": "forget", "report_exists": False, "language": "go"},
+            {"error_seen": True, "mode": "handle", "report_exists": True, "language": "go"},
+            {"error_seen": False, "mode": "forget", "report_exists": False, "language": "rust"},
+            {"error_seen": True, "mode": "handle", "report_exists": False, "language": "rust"},
+        ]
+    ).assign(**run)
+    live_runs["error"] = [float("nan"), "open x: denied", float("nan"), "writing x: denied"]
+    live_checks = pd.DataFrame(
+        [
+            (part5.GO_VET, "go", "go vet ./x", 0, "", ""),
+            (part5.ERRCHECK_CHECK, "go", "go run errcheck ./x", 1, "x/main.go:3:4:\tf()\n", ""),
+            (part5.RUSTC_WARNS, "rust", "cargo build", 0, "", "warning: unused `Result`\n"),
+            (part5.RUSTC_DENIES, "rust", "cargo build", 101, "", "error: unused `Result`\n"),
+        ],
+        columns=["check", "language", "command", "exit_code", "stdout", "stderr"],
+    )
+    read_back = []
+    for frame in (live_runs, live_checks):
+        path = tmp_path / "table.csv"
+        frame.to_csv(path, index=False)
+        read_back.append(pd.read_csv(path))
+    tables = ("forgotten_error", "forgotten_error_checks")
+    live = part5.ForgottenError.from_tables(
+        dict(zip(tables, (live_runs, live_checks), strict=True))
+    )
+    assert part5.ForgottenError.from_tables(dict(zip(tables, read_back, strict=True))) == live
+    assert live.go_vet.stdout == "" and live.go_forget.error == ""
+    assert live.errcheck_findings == [{"file": "x/main.go", "line": "3", "col": "4", "code": "f()"}]
+
+
+def test_part5_page_from_recorded_tables_says_what_the_live_page_said(replaying):
+    before = snapshot(replaying)
+    pipeline = part5.error_pipeline()
+    assert pipeline.ok.dtype == bool
+    assert part5.pipeline_report(pipeline) + "\n" == checked_output(
+        "05-error-handling.ipynb", "pipeline_report"
+    )
+    shares = part5.line_shares()
+    forgotten = part5.forgotten_error()
+    cost = part5.error_cost()
+    summary = part5.cost_summary(cost)
+    assert set(summary.case) == set(cost.case)
+    assert not part5.cost_table(summary).empty
+    assert part5.cost_chart(summary).to_dict()
+    found = part5.claims(shares, pipeline, forgotten, cost, summary)
+    claims_match_recording("part5", found)
+    assert isinstance(claims.record("part5", found), Markdown)
+    assert isinstance(runs.chapter_footer("part5"), Markdown)
+    assert snapshot(replaying) == before

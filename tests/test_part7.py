@@ -1,14 +1,18 @@
-"""Part 7's pure helpers: the shared generator, the payload, the WebAssembly section parser and
-stripper, the line counter and the service-script comparison."""
+"""Part 7's pure helpers (the shared generator, the payload, the WebAssembly section parser and
+stripper, the line counter and the service-script comparison), its page rebuilt from the
+reference in replay mode, and what a live run saves or refuses, without a toolchain."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from gorust import part7, stats
+from gorust import claims, data, part7, paths, replay, stats
+from gorust.profile import Profile
+from tests.conftest import checked_outputs, claims_match_recording, table
 
 
 def _section(section_id: int, body: bytes) -> bytes:
@@ -112,7 +116,230 @@ def test_service_agreement_compares_statuses_and_success_bodies():
 
 
 def test_speed_words_commit_only_where_the_interval_does():
-    assert part7._speed_words(stats.Ratio(3.0, 2.8, 3.2)).startswith("3.0× faster")
-    assert part7._speed_words(stats.Ratio(0.5, 0.45, 0.55)).startswith("2.0× slower")
-    assert part7._speed_words(stats.Ratio(1.0, 0.95, 1.05)) == "about as fast"
-    assert part7._speed_words(stats.Ratio(1.2, 0.8, 1.6)) == "inconclusive here"
+    assert part7.speed_words(stats.Ratio(3.0, 2.8, 3.2)).startswith("3.0× faster")
+    assert part7.speed_words(stats.Ratio(0.5, 0.45, 0.55)).startswith("2.0× slower")
+    assert part7.speed_words(stats.Ratio(1.0, 0.95, 1.05)) == "about as fast"
+    assert part7.speed_words(stats.Ratio(1.2, 0.8, 1.6)) == "inconclusive here"
+
+
+def test_the_cold_go_build_times_the_standard_library_and_says_so():
+    from gorust import builds
+
+    assert part7.GO_STD == "timed"  # Part 4 compiles it beforehand; Part 7 times it
+    note = part7.go_std_note().data
+    assert note == builds.go_std_note("timed") and "includes compiling" in note
+
+
+# -- Replay: the page from the reference (the shared ``replaying`` fixture fails any test that
+# starts a process) ----------------------------------------------------------------------------
+def test_service_check_returns_the_recorded_answers(replaying: Path) -> None:
+    service = part7.service_check()
+    pd.testing.assert_frame_equal(service, table("part7", "service_check"))
+    report, *_ = checked_outputs("07-ecosystem.ipynb")
+    assert part7.service_report(service) + "\n" == report
+    messages = part7.error_messages(service)
+    assert "GET /quotes/99 (unknown quote)" in messages
+    assert "Rust:" in messages and "Go:" in messages
+
+
+def test_dependencies_are_the_recorded_lists(replaying: Path) -> None:
+    found = part7.dependencies()
+    go_deps, rust_deps = found
+    recorded = table("part7", "dependencies")
+    rebuilt = part7.dependency_table([go_deps, rust_deps])
+    recorded_names = recorded.names.fillna("")  # an empty list is an empty string, read as NaN
+    assert rebuilt.names.tolist() == recorded_names.tolist()
+    assert rebuilt["count"].tolist() == recorded["count"].tolist()
+    assert len(rust_deps.transitive) > 50 and go_deps.std_packages > 100
+    assert part7.crate_list(rust_deps).count(", ") == len(rust_deps.transitive) - 1
+    _, lines, *_ = checked_outputs("07-ecosystem.ipynb")
+    assert "\n".join(part7.dependency_lines(go_deps, rust_deps)) + "\n" == lines
+
+
+def test_dependencies_survive_the_csv_round_trip(tmp_path: Path) -> None:
+    written = (
+        part7.Dependencies("go", (), (), 42, ("golang.org/x/net v0.1.0",)),
+        part7.Dependencies(
+            "rust",
+            ("tokio v1.0.0",),
+            ("bytes v1.0.0", "tokio v1.0.0"),
+            0,
+            (),
+            ("axum",),
+            ("tokio",),
+        ),
+    )
+    part7.dependency_table(written).assign(toolchain="t").to_csv(tmp_path / "d.csv", index=False)
+    read = part7.ServiceDependencies.from_tables({"dependencies": pd.read_csv(tmp_path / "d.csv")})
+    assert tuple(read) == written
+
+
+def test_service_costs_are_the_recorded_summary_and_builds(replaying: Path) -> None:
+    go_deps, rust_deps = part7.dependencies()
+    summary, builds = part7.service_costs(go_deps, rust_deps)
+    pd.testing.assert_frame_equal(builds, table("part7", "service_builds"))
+    recorded_summary = table("part7", "service_summary")
+    added_when_saved = {"toolchain", *data.PROVENANCE_COLUMNS}
+    assert list(summary) == [c for c in recorded_summary if c not in added_when_saved]
+    assert "toolchain" not in summary and summary.cold_reused.dtype == bool
+    assert summary.set_index("language").transitive_dependencies.to_dict() == {
+        "go": len(go_deps.transitive),
+        "rust": len(rust_deps.transitive),
+    }
+    assert part7.build_table(summary).shape == (13, 2)
+    note = part7.cold_build_note(summary).data
+    assert note.startswith("Cold builds: recorded") and "this machine" not in note
+    assert part7.service_chart(summary).to_dict()["data"]
+
+
+def test_json_throughput_is_the_recorded_runs(replaying: Path) -> None:
+    runs_frame = part7.json_throughput()
+    pd.testing.assert_frame_equal(runs_frame, table("part7", "json_throughput"))
+    *_, payload, checks, _ = checked_outputs("07-ecosystem.ipynb")
+    assert part7.payload_facts(part7.make_payload()) + "\n" == payload
+    assert part7.json_checks(runs_frame) + "\n" == checks
+    stats = part7.json_summary(runs_frame)
+    assert set(stats.api) >= {"encoding/json", "serde_json"}
+    assert part7.json_notes(runs_frame).data.startswith("- **`serde_json`**")
+    assert part7.json_chart(stats).to_dict()["data"]
+
+
+def table_value(frame: pd.DataFrame, field: str) -> object:
+    (value,) = frame[field].unique()
+    return value
+
+
+def test_wasm_builds_sizes_and_runs_are_recorded(replaying: Path) -> None:
+    builds = part7.build_wasm()
+    assert [b.language for b in builds] == ["go", "rust"] and all(b.ok for b in builds)
+    recorded = table("part7", "wasm_builds")
+    assert part7.wasm_build_report(builds) == "\n".join(
+        f"{name}: built by {row.toolchain} for {row.target}"
+        for name, row in zip(("Go", "Rust"), recorded.itertuples(), strict=True)
+    )
+    sizes, wasm = part7.wasm_sizes(builds), part7.wasm_runs(builds)
+    pd.testing.assert_frame_equal(sizes, table("part7", "wasm_sizes"))
+    pd.testing.assert_frame_equal(wasm, table("part7", "wasm_runs"))
+    # The notebook's checked text is the quick profile's input; a recording may be full.
+    agreement = part7.wasm_agreement(wasm)
+    assert agreement.startswith("Every run gives the same answer: yes")
+    for field in part7.RESULT_FIELDS:
+        assert f"{field:<10} {table_value(wasm, field)}" in agreement
+    stats = part7.wasm_summary(wasm)
+    assert part7.wasm_table(sizes, stats).shape[0] == 4
+    assert part7.wasm_chart(sizes, stats).to_dict()["vconcat"]
+
+
+def test_a_recorded_failed_wasm_build_replays_as_failed(reference_copy: Path) -> None:
+    source = reference_copy / "part7" / "wasm_builds.csv"
+    builds = pd.read_csv(source)
+    builds["error"] = [
+        "no WASI standard library" if lang == "rust" else "" for lang in builds.language
+    ]
+    builds.to_csv(source, index=False)
+    go, rust = part7.build_wasm()
+    assert go.ok and go.error is None
+    assert not rust.ok
+    assert part7.wasm_build_report([go, rust]).endswith("NOT BUILT — no WASI standard library")
+
+
+def _chapter_results() -> part7.ChapterResults:
+    """What the page computes, in the notebook's order."""
+    service = part7.service_check()
+    go_deps, rust_deps = part7.dependencies()
+    summary, _ = part7.service_costs(go_deps, rust_deps)
+    json_runs = part7.json_throughput()
+    builds = part7.build_wasm()
+    return part7.ChapterResults(
+        service=service,
+        summary=summary,
+        go_deps=go_deps,
+        rust_deps=rust_deps,
+        json_runs=json_runs,
+        json_stats=part7.json_summary(json_runs),
+        wasm_builds=builds,
+        wasm_sizes=part7.wasm_sizes(builds),
+        wasm_runs=part7.wasm_runs(builds),
+    )
+
+
+def test_part7_claims_match_the_live_run(replaying: Path) -> None:
+    found = part7.claims(_chapter_results())
+    claims_match_recording("part7", found)
+    assert claims.record("part7", found).data.startswith("| Claim |")
+
+
+# -- Part 7 live, without a toolchain: what gets saved, and what must fail ----------------------
+class _Toolchain:
+    def __init__(self, version: str) -> None:
+        self.version = version
+
+
+class _Kernel:
+    """Stands in for a kernel where only its language and toolchain version are read."""
+
+    def __init__(self, language: str, version: str) -> None:
+        self.language, self._version = language, version
+
+    def toolchain(self) -> _Toolchain:
+        return _Toolchain(self._version)
+
+
+def _recorded_kernels() -> tuple[_Kernel, _Kernel]:
+    summary = pd.read_csv(paths.DATA / "part7" / "service_summary.csv").set_index("language")
+    return _Kernel("go", summary.toolchain["go"]), _Kernel("rust", summary.toolchain["rust"])
+
+
+@pytest.fixture
+def live(monkeypatch: pytest.MonkeyPatch, live_results: Path) -> Path:
+    monkeypatch.setenv(replay.MODE_VARIABLE, "live")
+    return live_results / "part7"
+
+
+def _columns(folder: Path, table: str) -> list[str]:
+    return list(pd.read_csv(folder / f"{table}.csv").columns)
+
+
+def test_a_live_run_saves_the_reference_columns(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fed the recorded builds and dependency lists, the live experiments save tables with the
+    reference's columns, and the summary the page computes with is the replayed one."""
+    from gorust.part7 import service_deps, service_summary
+
+    recorded = {t: table("part7", t) for t in ("service_builds", "dependencies")}
+    deps = part7.ServiceDependencies.from_tables(recorded)
+    builds = recorded["service_builds"]
+    monkeypatch.setattr(service_deps, "kernels", _recorded_kernels)
+    monkeypatch.setattr(service_deps, "go_dependencies", lambda: deps.go)
+    monkeypatch.setattr(service_deps, "rust_dependencies", lambda: deps.rust)
+    monkeypatch.setattr(service_summary, "kernels", _recorded_kernels)
+    monkeypatch.setattr(service_summary, "cold_builds", lambda _: builds[builds.kind == "cold"])
+    warm = builds[builds.kind == "warm"].drop(columns="reused")
+    monkeypatch.setattr(service_summary, "warm_builds", lambda _: warm)
+
+    assert tuple(part7.dependencies()) == tuple(deps)
+    summary, _ = part7.service_costs(*deps, Profile("full"))
+    for name in ("dependencies", "service_summary", "service_builds"):
+        assert _columns(live, name) == _columns(paths.DATA / "part7", name), name
+    monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
+    replayed, _ = part7.service_costs(*deps)
+    pd.testing.assert_frame_equal(summary, replayed, check_dtype=False)
+
+
+def test_a_live_wasm_build_that_fails_raises_and_saves_nothing(
+    live: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gorust.kernels import KernelError
+    from gorust.part7 import wasm_modules
+
+    go = part7.WasmBuild("go", "go1", "wasip1/wasm", "go build", module=None)
+    rust = part7.WasmBuild("rust", "none", "wasm32-wasip1", "rustc", error="no WASI std")
+    monkeypatch.setattr(wasm_modules, "build_go_wasm", lambda: go)
+    monkeypatch.setattr(wasm_modules, "build_rust_wasm", lambda: rust)
+    with pytest.raises(KernelError, match="Rust: no WASI std"):
+        part7.build_wasm()
+    assert not live.exists()
+    monkeypatch.setattr(wasm_modules, "build_rust_wasm", lambda: go)  # both "built" now
+    assert list(part7.build_wasm()) == [go, go]
+    assert _columns(live, "wasm_builds") == _columns(paths.DATA / "part7", "wasm_builds")

@@ -1,8 +1,8 @@
-import os
 import sys
 import time
 
 from gorust.process import run_child
+from tests.conftest import is_running
 
 
 def test_reports_exit_status_output_and_peak_rss_of_the_child_alone():
@@ -27,29 +27,14 @@ def test_timeout_kills_the_whole_process_group():
     assert finished.timed_out
     assert time.monotonic() - started < 30
     grandchild = int(finished.stdout.split()[0])
-    assert not _running(grandchild)
+    assert not is_running(grandchild)
 
 
 def test_grandchildren_left_behind_by_a_finished_child_are_killed():
     orphan = "import subprocess; print(subprocess.Popen(['sleep', '600']).pid)"
     finished = run_child([sys.executable, "-c", orphan], timeout_s=30)
     assert finished.exit_code == 0
-    assert not _running(int(finished.stdout.strip()))
-
-
-def _running(pid: int) -> bool:
-    """True if pid exists and is not a zombie waiting to be reaped."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
-                state = stat.read().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return False
-        if state == "Z":
-            return False
-        time.sleep(0.1)
-    return os.path.exists(f"/proc/{pid}")
+    assert not is_running(int(finished.stdout.strip()))
 
 
 def test_peak_rss_is_the_childs_own_even_when_the_parent_is_large():

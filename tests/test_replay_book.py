@@ -16,8 +16,7 @@ import pytest
 
 from gorust import replay
 from gorust.paths import DATA, REPO
-from tests.test_book_in_browser import CHAPTERS_WITH_CHARTS
-from tests.test_strict_build import build_book
+from tests.conftest import CHAPTERS_WITH_CHARTS, build_book
 
 BANNER = "Recorded results, not measured on this machine"
 

@@ -8,31 +8,13 @@ chapter raises, with the course's own _config.yml, and expects the build to fail
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from gorust.paths import REPO
-
-STRICT = ["-W", "-n", "--keep-going"]
-
-
-def build_book(
-    book: Path, *options: str, env: Mapping[str, str] | None = None, timeout_s: float = 600
-) -> subprocess.CompletedProcess:
-    """``jupyter-book build`` of ``book`` as the Makefile runs it (strict), in a subprocess."""
-    command = "from jupyter_book.cli.main import main; main()"
-    return subprocess.run(
-        [sys.executable, "-c", command, "build", str(book), *options, *STRICT],
-        capture_output=True,
-        text=True,
-        env=None if env is None else dict(env),
-        timeout=timeout_s,
-    )
+from tests.conftest import build_book
 
 
 def _book(tmp_path: Path, cell_source: str) -> Path:

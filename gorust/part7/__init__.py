@@ -1,0 +1,124 @@
+"""Part 7 — Ecosystem & Libraries: one small HTTP+JSON service on Go's standard library and on
+Rust's usual crates, JSON throughput of the two standard choices, and one program compiled to
+WebAssembly (WASI) by both and run with wasmtime.
+
+Each experiment is declared on the experiment registry (gorust.experiments), which runs it
+live and saves its tables, or replays it from data/part7/. The modules, by topic:
+
+- ``service``: the service's script of requests and how the two answered it;
+- ``service_deps``: what each service builds (``go list``, ``cargo tree``);
+- ``scratch``, ``service_builds``, ``service_summary``: cold and warm builds, and their summary;
+- ``json_speed``: the JSON payload and throughput;
+- ``wasm_modules``, ``wasm_speed``: the WebAssembly builds, sizes and runs;
+- ``figures`` and ``verdicts``: the charts and the claim check.
+"""
+
+from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SERVICE, WASM, SplitMix64, source_lines
+from gorust.part7.figures import json_chart, service_chart, wasm_chart
+from gorust.part7.json_speed import (
+    json_checks,
+    json_notes,
+    json_ratio,
+    json_summary,
+    json_table,
+    json_throughput,
+    make_payload,
+    payload_facts,
+    speed_words,
+)
+from gorust.part7.service import error_messages, service_agreement, service_check, service_report
+from gorust.part7.service_builds import GO_STD, cold_builds, go_std_note, warm_builds
+from gorust.part7.service_deps import (
+    Dependencies,
+    ServiceDependencies,
+    crate_list,
+    dependencies,
+    dependency_lines,
+    dependency_table,
+    go_dependencies,
+    rust_dependencies,
+)
+from gorust.part7.service_summary import (
+    ServiceCosts,
+    build_summary,
+    build_table,
+    cold_build_note,
+    service_build_costs,
+    service_costs,
+)
+from gorust.part7.verdicts import ChapterResults, claims
+from gorust.part7.wasm_modules import (
+    WasmBuild,
+    WasmBuilds,
+    build_wasm,
+    strip_custom_sections,
+    wasm_sections,
+)
+from gorust.part7.wasm_speed import (
+    RESULT_FIELDS,
+    make_text,
+    wasm_agreement,
+    wasm_build_report,
+    wasm_runs,
+    wasm_sizes,
+    wasm_summary,
+    wasm_table,
+)
+
+__all__ = [
+    "CHAPTER",
+    "GO_STD",
+    "JSON_EXPERIMENT",
+    "RESULT_FIELDS",
+    "SERVICE",
+    "WASM",
+    "ChapterResults",
+    "Dependencies",
+    "ServiceCosts",
+    "ServiceDependencies",
+    "SplitMix64",
+    "WasmBuild",
+    "WasmBuilds",
+    "build_summary",
+    "build_table",
+    "build_wasm",
+    "claims",
+    "cold_build_note",
+    "cold_builds",
+    "crate_list",
+    "dependencies",
+    "dependency_lines",
+    "dependency_table",
+    "error_messages",
+    "go_dependencies",
+    "go_std_note",
+    "json_chart",
+    "json_checks",
+    "json_notes",
+    "json_ratio",
+    "json_summary",
+    "json_table",
+    "json_throughput",
+    "make_payload",
+    "make_text",
+    "payload_facts",
+    "rust_dependencies",
+    "service_agreement",
+    "service_build_costs",
+    "service_chart",
+    "service_check",
+    "service_costs",
+    "service_report",
+    "source_lines",
+    "speed_words",
+    "strip_custom_sections",
+    "warm_builds",
+    "wasm_agreement",
+    "wasm_build_report",
+    "wasm_chart",
+    "wasm_runs",
+    "wasm_sections",
+    "wasm_sizes",
+    "wasm_summary",
+    "wasm_table",
+]

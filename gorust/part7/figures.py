@@ -1,0 +1,236 @@
+"""Part 7's charts: what the service takes to build, JSON throughput, and WebAssembly sizes
+and run times."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from gorust import charts
+
+_ROW_HEADER = alt.Header(
+    labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold"
+)
+
+# The service chart's panels: summary column, title, and how its value is written.
+_METRICS = (
+    ("transitive_dependencies", "third-party modules / crates built", "{:,.0f}"),
+    ("source_lines", "lines of code (service)", "{:,.0f}"),
+    ("cold_wall_s", "cold build, wall (s)", "{:,.1f}"),
+    ("cold_cpu_s", "cold build, CPU (s)", "{:,.1f}"),
+    ("warm_wall_s", "rebuild after a one-line change (s)", "{:,.1f}"),
+    ("binary_mb", "binary (MB)", "{:,.1f}"),
+    ("stripped_mb", "binary, stripped (MB)", "{:,.1f}"),
+)
+
+
+def _service_metrics(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary long: one row per language and metric, with its value written out."""
+    frame = charts.with_language_names(summary)
+    frame["binary_mb"] = frame.binary_bytes / 1e6
+    frame["stripped_mb"] = frame.stripped_bytes / 1e6
+    long = frame.melt(
+        id_vars=["Language"],
+        value_vars=[name for name, _, _ in _METRICS],
+        var_name="metric",
+        value_name="value",
+    )
+    titles = {name: title for name, title, _ in _METRICS}
+    formats = {name: fmt for name, _, fmt in _METRICS}
+    long["label"] = [formats[m].format(v) for m, v in zip(long.metric, long.value, strict=True)]
+    long["metric"] = long.metric.map(titles)
+    return long
+
+
+def _service_panel(long: pd.DataFrame) -> alt.LayerChart:
+    """One metric's bars, with their values written beside them."""
+    y = alt.Y("Language:N", title=None, sort=["Go", "Rust"])
+    bars = (
+        alt.Chart()
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=None, axis=alt.Axis(labels=False, ticks=False)),
+            color=charts.language_color(),
+            tooltip=["Language", "metric", alt.Tooltip("label:N", title="value")],
+        )
+    )
+    labels = (
+        alt.Chart()
+        .mark_text(align="left", dx=4, fontSize=12, color="#333")
+        .encode(y=y, x="value:Q", text="label:N")
+    )
+    baseline = alt.Chart().mark_rule(color="#888").encode(x=alt.datum(0))
+    return alt.layer(bars, baseline, labels, data=long)
+
+
+def service_chart(summary: pd.DataFrame) -> alt.FacetChart:
+    order = [title for _, title, _ in _METRICS]
+    return (
+        _service_panel(_service_metrics(summary))
+        .properties(width=480, height=alt.Step(20))
+        .facet(
+            row=alt.Row("metric:N", sort=order, title=None, header=_ROW_HEADER),
+            spacing=6,
+        )
+        .resolve_scale(x="independent")
+        .properties(
+            title=alt.Title(
+                "One small HTTP+JSON service: what it takes to build",
+                subtitle=[
+                    "Go: standard library only; Rust: tokio, axum, serde, reqwest (defaults)",
+                    "build times are medians; each panel has its own scale",
+                ],
+            ),
+            description="Dependencies, lines, build times and binary sizes of the Go and Rust "
+            "services",
+        )
+    )
+
+
+def json_chart(summary: pd.DataFrame) -> alt.FacetChart:
+    frame = charts.with_language_names(summary)
+    apis = list(dict.fromkeys(frame.api))
+    y = alt.Y("api:N", title=None, sort=apis, axis=alt.Axis(labelLimit=260))
+    base = alt.Chart().encode(y=y)
+    estimates = charts.interval_dots(
+        base,
+        x=alt.X("mb_per_s:Q", title="throughput (MB/s, median of all samples)"),
+        low="q1",
+        high="q3",
+        color=charts.language_color(),
+        stroke_width=3,
+        tooltip=[
+            "api",
+            "operation",
+            alt.Tooltip("mb_per_s:Q", title="MB/s", format=",.0f"),
+            alt.Tooltip("ns_per_op:Q", title="ns per operation", format=",.0f"),
+            alt.Tooltip("serde_speedup:Q", title="serde_json ÷ this", format=".2f"),
+            "samples",
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, dy=-10, fontSize=11, color="#333").encode(
+        x="mb_per_s:Q", text=alt.Text("mb_per_s:Q", format=",.0f")
+    )
+    return (
+        alt.layer(estimates, labels, data=frame)
+        .properties(width=330, height=alt.Step(26))
+        .facet(
+            row=alt.Row(
+                "operation:N",
+                title=None,
+                sort=["decode typed", "encode typed", "decode untyped"],
+                header=_ROW_HEADER,
+            ),
+            spacing=8,
+        )
+        .properties(
+            title=alt.Title(
+                "JSON throughput on one payload of orders",
+                subtitle="MB of JSON text per second (higher is better); bars: quartiles of "
+                "all samples",
+            ),
+            description="JSON decode and encode throughput, Go encoding/json and Rust serde_json",
+        )
+    )
+
+
+def _module_sizes(sizes: pd.DataFrame) -> pd.DataFrame:
+    """One row per language and kind (as built, stripped), in KB, labelled."""
+    frame = charts.with_language_names(sizes).melt(
+        id_vars=["Language"],
+        value_vars=["plain_bytes", "stripped_bytes"],
+        var_name="kind",
+        value_name="bytes",
+    )
+    frame["kind"] = frame.kind.map({"plain_bytes": "as built", "stripped_bytes": "stripped"})
+    frame["kb"] = frame.bytes / 1e3
+    frame["label"] = frame.kb.map(lambda kb: f"{kb:,.0f} KB")
+    frame["row"] = frame.Language + ", " + frame.kind
+    return frame
+
+
+def _wasm_sizes_panel(sizes: pd.DataFrame) -> alt.LayerChart:
+    """Module sizes on a log scale, with the public anchors as dashed rules."""
+    size_frame = _module_sizes(sizes)
+    anchors = pd.DataFrame(
+        {"kb": [2_000.0, 10.0], "text": ["Go wiki: ~2 MB minimum", "Rust: tens of KB"]}
+    )
+    size_scale = alt.Scale(type="log", domain=[5, 20_000])
+    y_rows = alt.Y("row:N", title=None, sort=list(size_frame.row))
+    size_bars = (
+        alt.Chart(size_frame)
+        .mark_bar(height=16)
+        .encode(
+            y=y_rows,
+            x=alt.X("kb:Q", scale=size_scale, title="module size (KB, log scale)"),
+            x2=alt.datum(5),
+            color=charts.language_color(),
+            opacity=alt.Opacity(
+                "kind:N",
+                scale=alt.Scale(domain=["as built", "stripped"], range=[0.5, 1.0]),
+                legend=None,
+            ),
+            tooltip=["Language", "kind", alt.Tooltip("bytes:Q", format=",")],
+        )
+    )
+    size_labels = (
+        alt.Chart(size_frame)
+        .mark_text(align="left", dx=4, fontSize=11, color="#333")
+        .encode(y=y_rows, x=alt.X("kb:Q", scale=size_scale), text="label:N")
+    )
+    anchor_rules = (
+        alt.Chart(anchors)
+        .mark_rule(color="#555", strokeDash=[4, 3])
+        .encode(x=alt.X("kb:Q", scale=size_scale), tooltip=["text"])
+    )
+    anchor_text = (
+        alt.Chart(anchors)
+        .mark_text(align="left", baseline="bottom", dx=3, dy=-2, fontSize=10, color="#555")
+        .encode(x=alt.X("kb:Q", scale=size_scale), y=alt.value(0), text="text:N")
+    )
+    return alt.layer(size_bars, anchor_rules, anchor_text, size_labels).properties(
+        width=400, height=alt.Step(28), title="Module size (dashed: public anchors)"
+    )
+
+
+def _wasm_time_panel(summary: pd.DataFrame) -> alt.LayerChart:
+    """Each language and mode's work time: median and quartiles, on a log scale."""
+    time_frame = charts.with_language_names(summary)
+    time_frame["row"] = time_frame.Language + ", " + time_frame["mode"]
+    time_rows = list(time_frame.sort_values(["Language", "mode"]).row)
+    time_scale = alt.Scale(type="log")
+    work = alt.Chart(time_frame).encode(y=alt.Y("row:N", title=None, sort=time_rows))
+    work_estimates = charts.interval_dots(
+        work,
+        x=alt.X("work_ms:Q", scale=time_scale, title="counting the words (ms, log scale)"),
+        low="work_q1_ms",
+        high="work_q3_ms",
+        color=charts.language_color(),
+        stroke_width=3,
+        tooltip=[
+            "Language",
+            "mode",
+            alt.Tooltip("work_ms:Q", title="work (ms)", format=",.1f"),
+            alt.Tooltip("compile_ms:Q", title="wasmtime compile (ms)", format=",.0f"),
+            alt.Tooltip("run_ms:Q", title="instantiate + run (ms)", format=",.1f"),
+            "runs",
+        ],
+    )
+    work_labels = work.mark_text(align="left", dx=4, dy=-10, fontSize=11, color="#333").encode(
+        x=alt.X("work_ms:Q", scale=time_scale), text=alt.Text("work_ms:Q", format=",.0f")
+    )
+    return alt.layer(work_estimates, work_labels).properties(
+        width=400, height=alt.Step(28), title="Run time, wasm against native"
+    )
+
+
+def wasm_chart(sizes: pd.DataFrame, summary: pd.DataFrame) -> alt.VConcatChart:
+    return alt.vconcat(_wasm_sizes_panel(sizes), _wasm_time_panel(summary), spacing=24).properties(
+        title=alt.Title(
+            "One word-count program, compiled to WebAssembly (WASI) by both",
+            subtitle="sizes of the modules; the program's own timing of its work, median and "
+            "quartiles",
+        ),
+        description="WebAssembly module sizes and run times, Go and Rust",
+    )

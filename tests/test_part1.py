@@ -1,0 +1,114 @@
+"""Part 1 in replay mode: its summaries, charts and claims from the reference, and the data-race
+experiment's round trip from a live run (by stand-in kernels) to a replayed page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from gorust import part1, paths, replay
+from gorust.kernels import Build, CompileDiagnostics, RunResult
+from gorust.process import Finished
+from gorust.profile import Profile
+from tests.conftest import claims_match_recording, has_rows
+
+
+def test_part1_summaries_charts_and_claims_from_the_reference(replaying: Path) -> None:
+    cost, sizes, race = part1.generics_cost(), part1.generic_size(), part1.data_race()
+
+    ratios = part1.generics_ratios(cost)
+    growth = part1.size_growth(sizes)
+    has_rows(part1.generics_chart(ratios))
+    has_rows(part1.size_chart(sizes))
+    # What the page shows of the tools comes from the recording, not from a compiler.
+    assert race.rust_refusal.text.strip() and race.rust_refusal.error_codes
+    assert race.verdict_lines()[3] == f"rustc: {race.rust_refusal.first_error}"
+    assert race.fixed_lines() and all(line.endswith("exact") for line in race.fixed_lines())
+    assert race.go_lost_updates["count"].dtype == "int64"
+    claims_match_recording("part1", part1.claims(ratios, growth, race))
+
+
+def _fake_result(language: str, binary: Path, records: list[dict], stderr: str = "") -> RunResult:
+    build = Build(language, "data_race", (), binary, "key", f"{language} test", True, 0.0)
+    code = 66 if stderr else 0  # what a Go binary built with -race exits with after a race
+    finished = Finished((), code, "", stderr, 0.01, 2_000_000, 0.01, 0.0, False)
+    return RunResult(build, finished, records)
+
+
+class _FakeKernel:
+    """Runs data_race without a compiler: unsynchronised counts lose half the updates."""
+
+    def __init__(self, language: str, binary: Path) -> None:
+        self.language, self.binary = language, binary
+
+    def toolchain(self) -> object:
+        return type("Toolchain", (), {"version": f"{self.language} test"})()
+
+    def run(self, experiment: str, args: list, *, race: bool = False, **_: object) -> RunResult:
+        options = dict(zip(args[::2], args[1::2], strict=True))
+        expected = options["--workers"] * options["--increments"]
+        count = expected // 2 if options["--mode"] == "unsync" else expected
+        record = {**{k.strip("-"): v for k, v in options.items()}, "expected": expected}
+        record.update(count=count, exact=count == expected)
+        stderr = "==================\nWARNING: DATA RACE\nWrite at 0x00c by goroutine 7:\n"
+        return _fake_result(self.language, self.binary, [record], stderr if race else "")
+
+    def expect_compile_error(self, experiment: str, features: list[str]) -> CompileDiagnostics:
+        # Quotes, commas and blank lines, as rustc prints them, must survive the CSV.
+        text = (
+            'error[E0499]: cannot borrow `counter` as mutable, "twice"\n\n'
+            " --> data_race/src/main.rs:20:13\n"
+            "error[E0502]: cannot borrow `counter` as immutable\n"
+        )
+        return CompileDiagnostics(
+            "rust", experiment, tuple(features), Path("x"), 101, text, ("E0499", "E0502")
+        )
+
+
+def test_part1_data_race_replays_what_the_live_run_saw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race experiment run live (by stand-in kernels), saved, then replayed from what it
+    saved as if recorded: the page's lines, tables and claim come out the same, rustc's text
+    included."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setattr(paths, "DATA", data_dir)
+    monkeypatch.setenv(paths.RESULTS_VARIABLE, str(data_dir))
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\0" * 10)
+    fakes = (_FakeKernel("go", binary), _FakeKernel("rust", binary))
+    monkeypatch.setattr(part1, "kernels", lambda: fakes)
+    monkeypatch.setenv(replay.MODE_VARIABLE, "live")
+    live = part1.data_race(Profile("quick"))
+    assert (data_dir / "part1" / "data_race.csv").is_file()
+
+    monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
+    monkeypatch.setattr(part1, "kernels", None)  # replay must not ask for the kernels
+    replayed = part1.data_race()
+
+    assert replayed.verdict_lines() == live.verdict_lines()
+    assert replayed.verdict_lines()[1:] == [
+        "Go's race detector (go build -race) at run time: reports WARNING: DATA RACE, "
+        "exit status 66",
+        "Rust compiles the unsynchronised counter: no",
+        'rustc: error[E0499]: cannot borrow `counter` as mutable, "twice"',
+        "rustc error codes: E0499, E0502",
+    ]
+    assert replayed.fixed_lines() == live.fixed_lines()
+    assert replayed.fixed_lines()[0] == "go   mutex : 4,000,000 of 4,000,000 — exact"
+    assert replayed.rust_refusal == live.rust_refusal
+    assert replayed.rust_refusal.text == fakes[1].expect_compile_error("data_race", []).text
+    assert_frame_equal(replayed.go_lost_updates, live.go_lost_updates)
+    assert replayed.go_lost_updates.lost.tolist() == [2_000_000] * 3
+    assert_frame_equal(replayed.timing(), live.timing())
+
+
+def test_part1_data_race_needs_its_recorded_diagnostics(reference_copy: Path) -> None:
+    """A recording without rustc's refusal is reported, not shown as an empty refusal."""
+    table = pd.read_csv(reference_copy / "part1" / "data_race.csv")
+    table[table["run"] != part1.RUST_COMPILE].to_csv(reference_copy / "part1" / "data_race.csv")
+    with pytest.raises(ValueError, match="0 rust_compile rows"):
+        part1.data_race().verdict_lines()

@@ -1,0 +1,44 @@
+"""Part 6 in replay mode: the read-state runs rebuilt from the reference with the recorded
+profile's settings, and the page's summaries, checked output and claims as the live run had
+them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gorust import claims, part6
+from gorust.profile import Profile
+from tests.conftest import checked_outputs, claims_match_recording
+
+
+def test_read_states_replays_with_the_recorded_profile_settings(replaying: Path) -> None:
+    states = part6.read_states()
+    assert states.settings == part6.settings(Profile(states.runs.profile.iloc[0]))
+
+
+def test_part6_summaries_checked_output_and_claims_match_the_live_run(replaying: Path) -> None:
+    states = part6.read_states()
+    spikes = part6.spike_table(states)
+    table = part6.summary(states)
+    assert list(table.variant) == [v.label for v in part6.VARIANTS]
+    assert table.runs.eq(states.settings.repetitions).all()
+    assert spikes.bins_with_gc.sum() > 0  # the recorded cycles land on the recorded bins
+    (agreement,) = checked_outputs("06-discord-case-study.ipynb")
+    assert "\n".join(part6.agreement_lines(states)) + "\n" == agreement
+    found = part6.claims(states, table, spikes)
+    claims_match_recording("part6", found)
+    assert "Go's GC caused latency spikes" in claims.record("part6", found).data
+    for chart in (part6.latency_over_time_chart, part6.memory_chart, part6.cpu_chart):
+        assert chart(states).to_dict()["data"]
+
+
+def test_read_states_refuses_a_recording_made_with_other_settings(reference_copy: Path) -> None:
+    source = reference_copy / "part6" / "read_states.csv"
+    frame = pd.read_csv(source)
+    frame["entries"] = 8_000_000.0
+    frame.to_csv(source, index=False)
+    with pytest.raises(ValueError, match="other settings"):
+        part6.read_states()
