@@ -39,7 +39,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(UV) -r requirements.txt
+	$(UV) --compile-bytecode -r requirements.txt
 	$(UV) --no-deps -e .
 	touch $@
 

@@ -210,7 +210,8 @@ def can_install() -> bool:
 
 def install(tools: Sequence[Tool]) -> None:
     """apt-get install the Debian packages of ``tools`` (as root)."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # Unattended, and without debconf's warning that apt-utils is not installed.
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "DEBCONF_NOWARNINGS": "yes"}
     print(f"Installing Debian packages for: {', '.join(t.name for t in tools)}", flush=True)
     commands = [["apt-get", "update", "-qq"]]
     for recommends in (True, False):
