@@ -135,25 +135,28 @@ def table(chapter: str, name: str) -> pd.DataFrame:
     return pd.read_csv(paths.DATA / chapter / f"{name}.csv")
 
 
-def checked_outputs(notebook: str) -> list[str]:
-    """The text every ``# NBVAL_CHECK_OUTPUT`` cell of a committed chapter printed, in order."""
+def _checked_cells(notebook: str) -> list[dict]:
+    """The committed chapter's cells tagged ``nbval-check-output``, in order."""
     import json
 
+    from gorust.notebooks import is_checked
+
     cells = json.loads((paths.REPO / "chapters" / notebook).read_text(encoding="utf-8"))["cells"]
-    return [
-        "".join("".join(output.get("text", "")) for output in cell["outputs"])
-        for cell in cells
-        if cell["cell_type"] == "code" and "".join(cell["source"]).startswith("# NBVAL_CHECK")
-    ]
+    return [cell for cell in cells if is_checked(cell)]
+
+
+def _printed(cell: dict) -> str:
+    return "".join("".join(output.get("text", "")) for output in cell["outputs"])
+
+
+def checked_outputs(notebook: str) -> list[str]:
+    """The text every checked cell of a committed chapter printed, in order."""
+    return [_printed(cell) for cell in _checked_cells(notebook)]
 
 
 def checked_output(notebook: str, call: str) -> str:
     """What the committed chapter's checked cell that calls ``call`` printed."""
-    import json
-
-    cells = json.loads((paths.REPO / "chapters" / notebook).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        source = "".join(cell["source"])
-        if source.startswith("# NBVAL_CHECK_OUTPUT") and call in source:
-            return "".join("".join(output.get("text", "")) for output in cell["outputs"])
+    for cell in _checked_cells(notebook):
+        if call in "".join(cell["source"]):
+            return _printed(cell)
     raise AssertionError(f"{notebook} has no checked cell that calls {call}")

@@ -7,7 +7,7 @@ nbval's own markers, sanitising and comparison, but takes each cell's outputs fr
 execution instead of running the chapter a second time:
 
 - a cell whose execution raised fails here too (the strict build has already failed);
-- a cell marked ``# NBVAL_CHECK_OUTPUT`` must have printed exactly its committed output;
+- a cell tagged ``nbval-check-output`` must have printed exactly its committed output;
 - an executed notebook whose code differs from the committed chapter is stale and fails.
 """
 
@@ -63,7 +63,7 @@ class ExecutedNotebook(IPyNbFile):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.compare_outputs = False  # nbval-lax: only cells marked NBVAL_CHECK_OUTPUT
+        self.compare_outputs = False  # nbval-lax: only cells tagged nbval-check-output
         self.executed_cells: list = []
 
     def setup(self) -> None:
