@@ -49,7 +49,7 @@ class Experiment:
     name: str  # the function's name
     programs: tuple[str, ...]  # folders under code/go, code/rust or code/ that it builds
     tables: tuple[str, ...]  # the tables it saves, by name (<chapter>/<table>.csv)
-    result: type | None  # a Tables type, or None for a single DataFrame
+    result: type[Tables] | None  # None for a result that is a single DataFrame
     function: Callable[..., Any]
 
     def replayed(self) -> Any:
@@ -81,7 +81,7 @@ def experiment(
     *,
     programs: tuple[str, ...] = (),
     tables: tuple[str, ...] | None = None,
-    result: type | None = None,
+    result: type[Tables] | None = None,
 ) -> Callable[[F], F]:
     """Declare a chapter's experiment: live it runs and saves, in replay mode it is rebuilt
     from the reference without running anything."""

@@ -21,11 +21,10 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from gorust import paths, provenance
+from gorust import paths, process, provenance
 from gorust.profile import PROFILE_VARIABLE
 
 MEASURING_PARTS = tuple(f"part{n}" for n in range(1, 8))
@@ -44,20 +43,6 @@ def notebook_of(part: str) -> Path:
     if len(found) != 1:
         raise ValueError(f"{part}: expected one chapters/{number:02d}-*.ipynb, found {found}")
     return found[0]
-
-
-@contextmanager
-def environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def execute(notebook: Path) -> float:
@@ -119,7 +104,7 @@ def record(parts: Sequence[str], profile: str, allow_dirty: bool) -> int:
         paths.RESULTS_VARIABLE: str(staging),
     }
     facts = {}
-    with environment(settings):
+    with process.environment(settings):
         toolchains = _toolchains()
         for part in parts:
             notebook = notebook_of(part)

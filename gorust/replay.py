@@ -154,31 +154,22 @@ def main(argv: list[str]) -> int:
     chapters/01-philosophies.ipynb ...``. Prints each failing cell's error."""
     import tempfile
 
-    import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    from gorust import notebooks, process
 
     status = 0
     with tempfile.TemporaryDirectory(prefix="gvr-replay-") as shadow:
-        env_path = path_without_toolchains(os.environ.get("PATH", ""), Path(shadow))
-        saved = os.environ.get("PATH", "")
-        os.environ["PATH"] = env_path
-        try:
+        hidden = path_without_toolchains(os.environ.get("PATH", ""), Path(shadow))
+        with process.environment({"PATH": hidden}):
             for name in argv:
-                notebook = nbformat.read(name, as_version=4)
-                folder = str(Path(name).resolve().parent)
-                client = NotebookClient(
-                    notebook, timeout=600, resources={"metadata": {"path": folder}}
-                )
                 try:
-                    client.execute()
+                    notebooks.execute(Path(name).resolve(), timeout_s=600)
                 except CellExecutionError as failed:
                     print(f"✗ {name}: {failed}")
                     status = 1
                 else:
                     print(f"✓ {name} replays without toolchains")
-        finally:
-            os.environ["PATH"] = saved
     return status
 
 
