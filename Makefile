@@ -22,7 +22,7 @@ PROFILE ?= full
 PARTS ?= part1,part2,part3,part4,part5,part6,part7
 
 .PHONY: book test setup preflight-book preflight-test lint unit code-tests html \
-	notebook-outputs after-build clean refresh-notebooks record-reference
+	notebook-outputs after-build clean refresh-notebooks record-reference derive-claims
 
 # Without Go or Rust the book still builds, in replay mode, from the reference under data/.
 book: setup preflight-book
@@ -87,5 +87,9 @@ record-reference: setup
 	$(BIN)/python -m gorust.reference --parts $(PARTS) --profile $(PROFILE)
 
 # For chapter authors: execute every chapter and commit only the outputs nbval checks.
+# After a claim rule changes: re-judge the recorded tables, measuring nothing.
+derive-claims: setup
+	$(BIN)/python -m gorust.reference --derive-claims --parts $(PARTS)
+
 refresh-notebooks: setup preflight-book
 	$(BIN)/python -m gorust.notebooks chapters/*.ipynb

@@ -1,17 +1,67 @@
-"""The claim-check table every chapter ends its experiments with."""
+"""The claim registry: every verdict in the course is a small rule over named tables.
+
+A chapter declares each of the article's claims it checks as one function::
+
+    @claims.rule(
+        "part1",
+        claim="Rust: “If it compiles, it works”",
+        anchor="The Rustonomicon: safe Rust has no data races",
+        tables=("data_race",),
+    )
+    def data_race(t: claims.Tables) -> claims.Finding:
+        ...
+        return claims.Finding(measured="…numbers…", verdict="holds")
+
+A rule sees only the tables it names (``"data_race"`` is this chapter's, ``"part4/load"``
+another's), as the chapter saved them, and returns what was measured, in words with numbers,
+and a verdict. So:
+
+- a live page and a replayed one judge the same CSV files the same way (``check``);
+- ``python -m gorust.reference --derive-claims`` re-derives every ``claims.csv`` of the
+  reference from its recorded tables, after a rule's wording or threshold changes, without
+  measuring anything;
+- a test can feed a rule synthetic tables on both sides of its threshold and see it flip.
+
+``source="course"`` marks a row that is the course's own finding rather than the article's
+claim: the Verdict shows it but does not count it among the article's claims. ``key`` names a
+claim that more than one chapter judges (binary size in Parts 4 and 7): the Verdict's ledger
+shows it once, with the evidence of every chapter.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import experiments, provenance
-from gorust.runs import kernels
+from gorust import data, experiments
 
 VERDICTS = ("holds", "does not hold", "depends", "inconclusive here")
+SOURCES = ("article", "course")
+Tables = Mapping[str, pd.DataFrame]
+
+
+def _check_verdict(verdict: str) -> None:
+    if not verdict.startswith(VERDICTS):
+        raise ValueError(f"verdict {verdict!r} must start with one of {VERDICTS}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found: the measurement in words, and the verdict it supports."""
+
+    measured: str
+    verdict: str  # one of VERDICTS, optionally followed by ": why"
+
+    def __post_init__(self) -> None:
+        _check_verdict(self.verdict)
+
+    @property
+    def word(self) -> str:
+        """The verdict without its reason: "holds", "depends", ..."""
+        return self.verdict.split(":")[0].strip()
 
 
 @dataclass(frozen=True)
@@ -20,10 +70,85 @@ class Claim:
     measured: str  # what this chapter measured, with numbers
     anchor: str  # the public figure to compare against, with its source
     verdict: str  # one of VERDICTS, optionally followed by ": why"
+    source: str = "article"  # "course" for the course's own finding, not the article's claim
+    key: str = ""  # a claim judged in several chapters shares one key
 
     def __post_init__(self) -> None:
-        if not self.verdict.startswith(VERDICTS):
-            raise ValueError(f"verdict {self.verdict!r} must start with one of {VERDICTS}")
+        _check_verdict(self.verdict)
+        if self.source not in SOURCES:
+            raise ValueError(f"source {self.source!r} must be one of {SOURCES}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    chapter: str
+    name: str
+    claim: str
+    anchor: str
+    tables: tuple[str, ...]
+    source: str
+    key: str
+    judge: Callable[[Tables], Finding]
+
+    def __call__(self, tables: Tables) -> Claim:
+        """The claim as these tables support it (``tables`` may hold more than it needs)."""
+        missing = [name for name in self.tables if name not in tables]
+        if missing:
+            raise KeyError(f"{self.chapter}.{self.name} needs tables {missing}")
+        found = self.judge({name: tables[name] for name in self.tables})
+        return Claim(self.claim, found.measured, self.anchor, found.verdict, self.source, self.key)
+
+
+# Every declared rule, by chapter, in the order the chapter's module declares them.
+RULES: dict[str, list[Rule]] = {}
+
+
+def rule(
+    chapter: str,
+    *,
+    claim: str,
+    anchor: str,
+    tables: tuple[str, ...],
+    source: str = "article",
+    key: str = "",
+) -> Callable[[Callable[[Tables], Finding]], Rule]:
+    """Declare one claim a chapter checks, judged by the decorated function."""
+
+    def declare(judge: Callable[[Tables], Finding]) -> Rule:
+        declared = Rule(chapter, judge.__name__, claim, anchor, tuple(tables), source, key, judge)
+        declared_rules = RULES.setdefault(chapter, [])
+        declared_rules[:] = [r for r in declared_rules if r.name != declared.name]
+        declared_rules.append(declared)
+        return declared
+
+    return declare
+
+
+def rules(chapter: str) -> list[Rule]:
+    """The chapter's rules, in declaration order (imports the chapter's module)."""
+    import importlib
+
+    importlib.import_module(f"gorust.{chapter}")
+    return list(RULES.get(chapter, []))
+
+
+def _split(chapter: str, name: str) -> tuple[str, str]:
+    """ "load" is this chapter's table; "part4/load" is Part 4's."""
+    owner, _, table = name.rpartition("/")
+    return (owner or chapter), table
+
+
+def load_tables(chapter: str, loader: Callable[[str, str], pd.DataFrame] = data.load) -> dict:
+    """Every table the chapter's rules name, read with ``loader(chapter, table)``."""
+    names = {name for r in rules(chapter) for name in r.tables}
+    return {name: loader(*_split(chapter, name)) for name in sorted(names)}
+
+
+def judge(chapter: str, tables: Tables | None = None) -> list[Claim]:
+    """Every claim of the chapter, judged on ``tables`` (by default, as this run shows them:
+    the live results, or the reference in replay mode)."""
+    tables = load_tables(chapter) if tables is None else tables
+    return [r(tables) for r in rules(chapter)]
 
 
 def _cell(text: str) -> str:
@@ -39,29 +164,67 @@ def _verdict(verdict: str) -> str:
 def table(claims: Iterable[Claim]) -> Markdown:
     rows = ["| Claim | Measured here | Public anchor | Verdict |", "|---|---|---|---|"]
     rows += [
-        f"| {_cell(c.claim)} | {_cell(c.measured)} | {_cell(c.anchor)} | {_verdict(c.verdict)} |"
+        f"| {_cell(c.claim)}{' *(the course’s finding)*' if c.source == 'course' else ''} "
+        f"| {_cell(c.measured)} | {_cell(c.anchor)} | {_verdict(c.verdict)} |"
         for c in claims
     ]
     return Markdown("\n".join(rows))
 
 
-def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
-    """Save a chapter's claim check to data/<chapter>/claims.csv and return it as a table.
+def provenance_of(tables: Tables) -> dict[str, str]:
+    """Where a claim check's tables came from: their toolchains, profile, machine and commit,
+    so a derived table carries the provenance of what it judged."""
+    frames = [frame for frame in tables.values() if not frame.empty]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    The Verdict chapter builds its ledger from these files, so every verdict it shows is the
-    one its chapter computed from its own measurements.
-    """
+    def distinct(column: str) -> str:
+        if column not in rows:
+            return ""
+        return "; ".join(sorted({str(v) for v in rows[column].dropna()}))
+
+    facts = {column: distinct(column) for column in ("toolchain", *data.PROVENANCE_COLUMNS)}
+    if "measured_at" in rows and not rows.measured_at.dropna().empty:
+        facts["measured_at"] = str(rows.measured_at.dropna().astype(str).max())
+    return facts
+
+
+def claims_frame(chapter: str, claims: list[Claim], tables: Tables) -> pd.DataFrame:
+    """The chapter's claims.csv: one row per rule, with the provenance of its tables."""
+    frame = pd.DataFrame([asdict(c) for c in claims])
+    frame.insert(0, "rule", [r.name for r in rules(chapter)])
+    frame["chapter"] = chapter
+    frame["language"] = "go+rust"
+    for column, value in provenance_of(tables).items():
+        frame[column] = value
+    return frame
+
+
+def check(chapter: str) -> Markdown:
+    """Judge the chapter's claims on what this run shows, save them as the run's
+    ``<chapter>/claims.csv`` (live only; the Verdict builds its ledger from these files) and
+    return them as the chapter's claim-check table."""
+    tables = load_tables(chapter)
+    found = judge(chapter, tables)
+    experiments.save_derived(chapter, "claims", lambda: claims_frame(chapter, found, tables))
+    return table(found)
+
+
+def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
+    """Transitional: save a list of claims computed outside the registry."""
     claims = list(claims)
 
-    def claims_table() -> pd.DataFrame:
-        go, rust = kernels()
-        frame = pd.DataFrame([asdict(c) for c in claims])
-        frame["chapter"] = chapter
-        frame["language"] = "go+rust"
-        frame["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
-        for column, value in provenance.host().items():
-            frame[column] = value
-        return frame
+    def frame() -> pd.DataFrame:
+        from gorust import provenance
+        from gorust.runs import kernels
 
-    experiments.save_derived(chapter, "claims", claims_table)
+        go, rust = kernels()
+        out = pd.DataFrame([asdict(c) for c in claims])
+        out["chapter"] = chapter
+        out["language"] = "go+rust"
+        out["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
+        for column, value in provenance.host().items():
+            out[column] = value
+        return out
+
+    experiments.save_derived(chapter, "claims", frame)
     return table(claims)

@@ -127,6 +127,23 @@ def record(parts: Sequence[str], profile: str, allow_dirty: bool) -> int:
     return 0
 
 
+def derive_claims(parts: Sequence[str], reference: Path = paths.DATA) -> list[Path]:
+    """Re-judge each Part's claims on its recorded tables and rewrite its claims.csv: for a
+    rule whose wording or threshold changed, no measurement needed."""
+    from gorust import claims, tables
+
+    written = []
+    for part in parts:
+        recorded = claims.load_tables(
+            part, lambda chapter, table: tables.read(reference, chapter, table)
+        )
+        found = claims.judge(part, recorded)
+        target = tables.location(reference, part, "claims")
+        claims.claims_frame(part, found, recorded).to_csv(target, index=False)
+        written.append(target)
+    return written
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m gorust.reference", description=__doc__)
     parser.add_argument(
@@ -136,11 +153,20 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--profile", default="full", choices=("quick", "full"))
     parser.add_argument("--allow-dirty", action="store_true")
+    parser.add_argument(
+        "--derive-claims",
+        action="store_true",
+        help="measure nothing: re-judge the Parts' claims on their recorded tables",
+    )
     options = parser.parse_args(argv)
     parts = [p.strip() for p in options.parts.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(MEASURING_PARTS))
     if unknown:
         parser.error(f"unknown Parts {unknown}; choose from {', '.join(MEASURING_PARTS)}")
+    if options.derive_claims:
+        for target in derive_claims(parts):
+            print(f"✓ re-derived {target.relative_to(paths.REPO)}")
+        return 0
     return record(parts, options.profile, options.allow_dirty)
 
 

@@ -11,6 +11,9 @@ from scipy import stats
 
 # Fixed so that the same samples always give the same interval (and the same verdict).
 BOOTSTRAP_SEED = 20250101
+# Below this many samples on a side, a percentile bootstrap of the median is not a 95%
+# interval (with 3 samples it can only pick among 3 values): show the min–max range instead.
+SMALL_SAMPLE = 5
 
 
 def summarize(frame: pd.DataFrame, value: str, by: Sequence[str]) -> pd.DataFrame:
@@ -33,6 +36,8 @@ class Ratio:
     value: float
     low: float
     high: float
+    n: int = 0  # the smaller side's sample count
+    interval: str = "95% bootstrap interval"  # or "min–max range, n = 3"
 
     def within(self, lower: float, upper: float) -> bool:
         return lower <= self.low and self.high <= upper
@@ -47,14 +52,20 @@ class Ratio:
 def ratio_of_medians(
     numerator: Sequence[float], denominator: Sequence[float], confidence: float = 0.95
 ) -> Ratio:
-    """The ratio of two samples' medians, with a percentile-bootstrap interval."""
+    """The ratio of two samples' medians, with a percentile-bootstrap interval; with fewer
+    than SMALL_SAMPLE samples on a side, with the range of ratios the samples allow (the
+    smallest numerator over the largest denominator, and the reverse) instead."""
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     if num.size == 0 or den.size == 0:
         raise ValueError("ratio_of_medians needs at least one sample on each side")
     value = float(np.median(num) / np.median(den))
-    if num.size < 2 or den.size < 2:
-        return Ratio(value, float("-inf"), float("inf"))
+    n = int(min(num.size, den.size))
+    if n < 2:
+        return Ratio(value, float("-inf"), float("inf"), n, f"no interval, n = {n}")
+    if n < SMALL_SAMPLE:
+        low, high = num.min() / den.max(), num.max() / den.min()
+        return Ratio(value, float(low), float(high), n, f"min–max range, n = {n}")
     result = stats.bootstrap(
         (num, den),
         lambda a, b, axis=-1: np.median(a, axis=axis) / np.median(b, axis=axis),
@@ -65,7 +76,7 @@ def ratio_of_medians(
         random_state=np.random.default_rng(BOOTSTRAP_SEED),
     )
     interval = result.confidence_interval
-    return Ratio(value, float(interval.low), float(interval.high))
+    return Ratio(value, float(interval.low), float(interval.high), n)
 
 
 def relative_cost_verdict(ratio: Ratio, *, tolerance: float = 0.10) -> str:

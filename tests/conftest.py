@@ -71,6 +71,26 @@ def has_rows(chart: object) -> None:
     assert datasets and all(datasets.values())
 
 
+def recorded_tables(part: str) -> dict[str, pd.DataFrame]:
+    """Every table the Part's claim rules name, as the reference recorded them: the starting
+    point a flip test changes on one side of a rule's threshold."""
+    from gorust import claims
+
+    return claims.load_tables(part, lambda chapter, name: table(chapter, name))
+
+
+def changed(tables: Mapping[str, pd.DataFrame], name: str, change) -> dict[str, pd.DataFrame]:
+    """A copy of ``tables`` with ``tables[name]`` replaced by ``change(copy of it)``."""
+    out = {key: frame.copy() for key, frame in tables.items()}
+    out[name] = change(out[name])
+    return out
+
+
+def verdict_word(rule, tables: Mapping[str, pd.DataFrame]) -> str:
+    """The verdict word ("holds", "depends", ...) ``rule`` gives on ``tables``."""
+    return rule(tables).verdict.split(":")[0].strip()
+
+
 def claims_match_recording(part: str, computed: list) -> None:
     """The claims rebuilt from the recorded tables are those the recording run saved, and
     rendering them in replay mode saves nothing."""

@@ -41,3 +41,12 @@ def test_summarize_gives_median_and_spread():
 def test_ratio_needs_samples():
     with pytest.raises(ValueError):
         stats.ratio_of_medians([], [1.0])
+
+
+def test_below_five_samples_the_interval_is_the_range_the_samples_allow() -> None:
+    ratio = stats.ratio_of_medians([10.0, 12.0, 11.0], [5.0, 4.0, 6.0])
+    assert ratio.value == pytest.approx(11.0 / 5.0)
+    assert (ratio.low, ratio.high) == pytest.approx((10.0 / 6.0, 12.0 / 4.0))
+    assert ratio.interval == "min–max range, n = 3"
+    big = stats.ratio_of_medians([10.0, 12.0, 11.0, 10.5, 11.5], [5.0, 4.0, 6.0, 5.5, 4.5])
+    assert big.interval == "95% bootstrap interval" and big.n == 5
