@@ -22,6 +22,10 @@ and a verdict. So:
   measuring anything;
 - a test can feed a rule synthetic tables on both sides of its threshold and see it flip.
 
+Numbers in a chapter's prose come the same way: ``@claims.facts(chapter, tables=...)``
+declares a function from tables to ``{glue key: text}``; ``check`` glues them (MyST-NB's
+``glue``), and the prose shows them with ``{glue:text}`key```.
+
 ``source="course"`` marks a row that is the course's own finding rather than the article's
 claim: the Verdict shows it but does not count it among the article's claims. ``key`` names a
 claim that more than one chapter judges (binary size in Parts 4 and 7): the Verdict's ledger
@@ -132,6 +136,57 @@ def rules(chapter: str) -> list[Rule]:
     return list(RULES.get(chapter, []))
 
 
+@dataclass(frozen=True)
+class Facts:
+    chapter: str
+    name: str
+    tables: tuple[str, ...]
+    compute: Callable[[Tables], Mapping[str, str]]
+
+    def __call__(self, tables: Tables) -> dict[str, str]:
+        return {
+            key: str(text)
+            for key, text in self.compute({n: tables[n] for n in self.tables}).items()
+        }
+
+
+# The functions that give each chapter's prose its numbers, by chapter.
+FACTS: dict[str, list[Facts]] = {}
+
+
+def facts(
+    chapter: str, *, tables: tuple[str, ...]
+) -> Callable[[Callable[[Tables], Mapping[str, str]]], Facts]:
+    """Declare a function from the chapter's tables to the texts its prose glues, by key."""
+
+    def declare(compute: Callable[[Tables], Mapping[str, str]]) -> Facts:
+        declared = Facts(chapter, compute.__name__, tuple(tables), compute)
+        chapter_facts = FACTS.setdefault(chapter, [])
+        chapter_facts[:] = [f for f in chapter_facts if f.name != declared.name]
+        chapter_facts.append(declared)
+        return declared
+
+    return declare
+
+
+def facts_of(chapter: str) -> list[Facts]:
+    rules(chapter)  # imports the chapter's module, which declares them
+    return list(FACTS.get(chapter, []))
+
+
+def glued_values(chapter: str, tables: Tables | None = None) -> dict[str, str]:
+    """Every text the chapter's prose glues, computed from ``tables`` (by default, as this run
+    shows them)."""
+    tables = load_tables(chapter) if tables is None else tables
+    values: dict[str, str] = {}
+    for declared in facts_of(chapter):
+        for key, text in declared(tables).items():
+            if key in values:
+                raise ValueError(f"{chapter}: glue key {key!r} computed twice")
+            values[key] = text
+    return values
+
+
 def _split(chapter: str, name: str) -> tuple[str, str]:
     """ "load" is this chapter's table; "part4/load" is Part 4's."""
     owner, _, table = name.rpartition("/")
@@ -141,6 +196,7 @@ def _split(chapter: str, name: str) -> tuple[str, str]:
 def load_tables(chapter: str, loader: Callable[[str, str], pd.DataFrame] = data.load) -> dict:
     """Every table the chapter's rules name, read with ``loader(chapter, table)``."""
     names = {name for r in rules(chapter) for name in r.tables}
+    names |= {name for f in facts_of(chapter) for name in f.tables}
     return {name: loader(*_split(chapter, name)) for name in sorted(names)}
 
 
@@ -201,9 +257,13 @@ def claims_frame(chapter: str, claims: list[Claim], tables: Tables) -> pd.DataFr
 
 def check(chapter: str) -> Markdown:
     """Judge the chapter's claims on what this run shows, save them as the run's
-    ``<chapter>/claims.csv`` (live only; the Verdict builds its ledger from these files) and
-    return them as the chapter's claim-check table."""
+    ``<chapter>/claims.csv`` (live only; the Verdict builds its ledger from these files), glue
+    the numbers its prose shows, and return the claims as the chapter's claim-check table."""
+    from myst_nb import glue
+
     tables = load_tables(chapter)
+    for key, text in glued_values(chapter, tables).items():
+        glue(key, text, display=False)
     found = judge(chapter, tables)
     experiments.save_derived(chapter, "claims", lambda: claims_frame(chapter, found, tables))
     return table(found)

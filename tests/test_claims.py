@@ -74,3 +74,25 @@ def test_derive_claims_rewrites_claims_csv_from_the_recorded_tables(reference_co
     target.write_text("claim,measured\nstale,stale\n")
     assert reference.derive_claims([part], reference_copy) == [target]
     assert target.read_bytes() == expected
+
+
+def _glue_keys_used(part: str) -> set[str]:
+    import json
+    import re
+
+    notebook = json.loads(reference.notebook_of(part).read_text(encoding="utf-8"))
+    text = " ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    return set(re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", text))
+
+
+@pytest.mark.parametrize("part", MEASURING_PARTS)
+def test_every_glued_number_in_the_prose_is_computed_from_the_recorded_tables(part: str) -> None:
+    """Each ``{glue:text}`key``` of the chapter has a value its facts compute from the
+    reference, and no computed value goes unused."""
+    computed = claims.glued_values(part, recorded_tables(part))
+    used = _glue_keys_used(part)
+    assert used <= set(computed), (
+        f"{part}: glued in prose, computed nowhere: {used - set(computed)}"
+    )
+    assert set(computed) <= used, f"{part}: computed, shown nowhere: {set(computed) - used}"
+    assert all(text.strip() for text in computed.values())
