@@ -2,6 +2,7 @@
 //! that both languages read the same bytes) with serde_json, and reports nanoseconds per
 //! operation.
 
+use std::hint::black_box;
 use std::time::Duration;
 
 use measure::{emit, json, ns_per_op, Flags};
@@ -63,6 +64,16 @@ struct Address {
 
 const API: &str = "serde_json";
 
+/// Keeps a timed operation's result alive (black_box), or its error for the caller to report.
+fn keep<T>(result: Result<T, serde_json::Error>, failure: &mut Option<String>) {
+    match result {
+        Ok(value) => {
+            black_box(value);
+        }
+        Err(err) => *failure = Some(err.to_string()),
+    }
+}
+
 fn main() -> std::process::ExitCode {
     measure::run(|| {
         let flags = Flags::from_env()?;
@@ -80,20 +91,25 @@ fn main() -> std::process::ExitCode {
             "encoded_bytes": encoded.len(), "identical": encoded == data,
         }));
 
+        // Every operation's input and result go through black_box, so the optimiser can
+        // neither hoist the work out of the loop nor drop it (Go keeps its results in
+        // package-level sinks for the same reason).
         let mut failure: Option<String> = None;
         for sample in 0..samples {
             let decode_typed = ns_per_op(target, || {
-                if let Err(err) = serde_json::from_slice::<Page>(&data) {
-                    failure = Some(err.to_string());
-                }
+                keep(
+                    serde_json::from_slice::<Page>(black_box(&data)),
+                    &mut failure,
+                );
             });
             let encode_typed = ns_per_op(target, || {
-                std::hint::black_box(serde_json::to_vec(std::hint::black_box(&page)).ok());
+                keep(serde_json::to_vec(black_box(&page)), &mut failure);
             });
             let decode_untyped = ns_per_op(target, || {
-                if let Err(err) = serde_json::from_slice::<serde_json::Value>(&data) {
-                    failure = Some(err.to_string());
-                }
+                keep(
+                    serde_json::from_slice::<serde_json::Value>(black_box(&data)),
+                    &mut failure,
+                );
             });
             if let Some(message) = failure.take() {
                 return Err(format!("{API}: {message}"));
