@@ -1,4 +1,5 @@
-"""The Verdict is computed from data/: prove it with a small synthetic data set."""
+"""The Verdict is computed from the chapters' tables: prove it with small synthetic data sets,
+and check that the reference yields every comparison the selection rule promises."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gorust import part8
+from gorust import part8, paths
+from gorust.part8 import claim_ledger, closing, comparisons, matrix
 
 
 def _write(root: Path, chapter: str, name: str, rows: list[dict]) -> None:
@@ -15,18 +17,26 @@ def _write(root: Path, chapter: str, name: str, rows: list[dict]) -> None:
     pd.DataFrame(rows).to_csv(root / chapter / f"{name}.csv", index=False)
 
 
+def _trees(root: Path, go: float, go_tuned: float, rust: float) -> None:
+    rows = [
+        {"language": "go", "variant": "Go, GOGC=100", "wall_s": go, "cpu_s": go},
+        {"language": "go", "variant": "Go, GOGC=400", "wall_s": go_tuned, "cpu_s": go_tuned},
+        {"language": "rust", "variant": "Rust, Box", "wall_s": rust, "cpu_s": rust},
+    ]
+    _write(root, "part3", "binary_trees", rows)
+
+
+def _claim(chapter: str, claim: str, verdict: str, source: str = "article", key: str = "") -> dict:
+    return {
+        "chapter": chapter, "claim": claim, "measured": f"{chapter} measured", "anchor": "a",
+        "verdict": verdict, "source": source, "key": key, "profile": "quick",
+        "measured_at": "2026-01-01T00:00:00",
+    }  # fmt: skip
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    _write(
-        tmp_path,
-        "part3",
-        "binary_trees",
-        [
-            {"variant": "Go, GOGC=100", "wall_s": 3.0},
-            {"variant": "Go, GOGC=100", "wall_s": 3.2},
-            {"variant": "Rust, Box", "wall_s": 1.0},
-        ],
-    )
+    _trees(tmp_path, go=3.0, go_tuned=3.2, rust=1.0)
     _write(
         tmp_path,
         "part4",
@@ -40,58 +50,106 @@ def data_dir(tmp_path: Path) -> Path:
         tmp_path,
         "part1",
         "claims",
-        [
-            {
-                "chapter": "part1",
-                "claim": "Rust: “If it compiles, it works”",
-                "measured": "E0499",
-                "anchor": "a",
-                "verdict": "depends: for data races",
-                "profile": "quick",
-                "measured_at": "2026-01-01T00:00:00",
-            }
-        ],
+        [_claim("part1", "Rust: “If it compiles, it works”", "depends: for data races")],
     )
     return tmp_path
 
 
 def test_dimensions_are_computed_from_the_data(data_dir: Path) -> None:
     dims = part8.dimensions(data_dir).set_index("key")
-    assert set(dims.index) == {"alloc", "rebuild"}  # only what the data holds
-    assert dims.loc["alloc", "ratio"] == pytest.approx(3.1)  # median 3.1 ÷ 1.0
+    assert set(dims.index) == {"alloc", "alloc-cpu", "rebuild"}  # only what the data hold
+    assert dims.loc["alloc", "ratio"] == pytest.approx(3.0)
     assert dims.loc["rebuild", "ratio"] == pytest.approx(0.1)
+
+
+def test_a_best_of_each_pair_appears_only_where_it_differs_from_the_idiomatic_one(
+    data_dir: Path,
+) -> None:
+    _trees(data_dir, go=3.0, go_tuned=2.0, rust=1.0)
+    dims = part8.dimensions(data_dir).set_index("key")
+    assert dims.loc["alloc-best", "pairing"] == comparisons.BEST
+    assert dims.loc["alloc-best", "go_variant"] == "Go, GOGC=400"
+    assert dims.loc["alloc-best", "ratio"] == pytest.approx(2.0)
+    assert dims.loc["alloc", "ratio"] == pytest.approx(3.0)
 
 
 def test_the_verdict_changes_when_the_data_change(data_dir: Path) -> None:
     before = part8.summary_matrix(part8.dimensions(data_dir), part8.ledger(data_dir)).data
-    assert "Rust needs less in 1, Go in 0" in before
-    _write(
-        data_dir,
-        "part3",
-        "binary_trees",
-        [
-            {"variant": "Go, GOGC=100", "wall_s": 1.0},
-            {"variant": "Rust, Box", "wall_s": 2.0},
-        ],
-    )
+    assert "idiomatic: Rust needs less in 2, Go in 0" in before
+    _trees(data_dir, go=1.0, go_tuned=1.2, rust=2.0)
     after = part8.summary_matrix(part8.dimensions(data_dir), part8.ledger(data_dir)).data
-    assert "Rust needs less in 0, Go in 1" in after
+    assert "idiomatic: Rust needs less in 0, Go in 2" in after
 
 
 def test_the_ledger_holds_every_recorded_claim(data_dir: Path) -> None:
-    ledger = part8.ledger(data_dir)
-    assert list(ledger.chapter) == ["part1"]
-    assert part8.verdict_counts(ledger).to_dict("records") == [{"verdict": "depends", "claims": 1}]
-    table = part8.ledger_table(ledger).data
+    claims = part8.ledger(data_dir)
+    assert list(claims.chapter) == ["part1"]
+    counts = part8.verdict_counts(claims).set_index("verdict")
+    assert counts.loc["depends", "article claims"] == 1
+    assert counts["article claims"].sum() == 1 and counts["course findings"].sum() == 0
+    table = part8.ledger_table(claims).data
     assert "{ref}`part1`" in table and "**depends**" in table
-    assert (
-        "data race: depends: for data races"
-        in part8.summary_matrix(part8.dimensions(data_dir), ledger).data
-    )
+
+
+def test_a_claim_judged_in_two_chapters_is_one_row_and_depends_when_they_disagree(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, "part4", "claims", [_claim("part4", "binary size", "holds", key="size")])
+    _write(tmp_path, "part7", "claims", [
+        _claim("part7", "binary size", "does not hold: larger", key="size"),
+        _claim("part7", "own finding", "holds", source="course"),
+    ])  # fmt: skip
+    claims = part8.ledger(tmp_path)
+    assert list(claims.chapter) == ["part4, part7", "part7"]
+    assert claims.verdict[0] == "depends: part4 finds it holds; part7 finds it does not hold"
+    assert claims.measured[0] == "part4: part4 measured part7: part7 measured"
+    counts = part8.verdict_counts(claims).set_index("verdict")
+    assert counts.loc["depends", "article claims"] == 1
+    assert counts.loc["holds", "course findings"] == 1
+    assert "{ref}`part4`, {ref}`part7`" in part8.ledger_table(claims).data
+    agreeing = claims.assign(verdict=["holds", "holds"]).iloc[:1]
+    assert claim_ledger.merged_verdict(agreeing.assign(chapter="part4")) == "holds"
+
+
+def test_verdict_words_are_the_four_whatever_reason_follows() -> None:
+    assert claim_ledger.verdict_word("holds (since Go 1.14: without it ...)") == "holds"
+    assert claim_ledger.verdict_word("does not hold here: larger") == "does not hold"
+
+
+def test_the_safety_reading_follows_the_two_bug_classes() -> None:
+    supports = matrix.safety_reading("depends: data races only", "does not hold: compiled")
+    assert "supports the row" in supports
+    assert "do not support" in matrix.safety_reading("does not hold: it compiled", "holds")
+    assert matrix.safety_reading("holds", "holds").startswith("inconclusive here")
+    assert matrix.safety_reading(None, "holds") == "not measured yet"
+
+
+def test_the_closing_paragraph_says_which_service_served_more() -> None:
+    def dims(go_us: float, rust_us: float) -> pd.DataFrame:
+        row = {"key": "crud-read", "dimension": "read", "pairing": comparisons.IDIOMATIC,
+               "go": go_us, "rust": rust_us, "ratio": go_us / rust_us}  # fmt: skip
+        return pd.DataFrame([row])
+
+    assert "about the same load reading" in closing.served(dims(50.0, 52.0))
+    assert "Go served 1.40× Rust's requests/s reading" in closing.served(dims(50.0, 70.0))
+    assert "Rust served 2.00× Go's requests/s reading" in closing.served(dims(100.0, 50.0))
 
 
 def test_missing_chapters_are_reported_not_invented(tmp_path: Path) -> None:
     dims = part8.dimensions(tmp_path)
     assert dims.empty
-    matrix = part8.summary_matrix(dims, part8.ledger(tmp_path)).data
-    assert matrix.count("not measured yet") >= 4
+    matrix_text = part8.summary_matrix(dims, part8.ledger(tmp_path)).data
+    assert matrix_text.count("not measured yet") >= 4
+
+
+def test_the_reference_yields_every_comparison_the_rule_promises() -> None:
+    """A chapter that renames a default variant or a table's column breaks this, not the page."""
+    keys = set(part8.dimensions(paths.DATA).key.str.removesuffix("-best"))
+    promised = {
+        *matrix.RUNTIME,
+        *matrix.MEMORY,
+        *matrix.CONCURRENCY,
+        *matrix.BINARY,
+        *matrix.CODING,
+    }
+    assert keys == promised
