@@ -10,9 +10,12 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 - ``scratch``, ``service_builds``, ``service_summary``: cold and warm builds, and their summary;
 - ``json_speed``: the JSON payload and throughput;
 - ``wasm_modules``, ``wasm_speed``: the WebAssembly builds, sizes and runs;
-- ``figures`` and ``verdicts``: the charts and the claim check.
+- ``figures``: the charts;
+- ``rules`` and ``facts``: the claim check's rules and the prose's numbers, over the saved
+  tables (gorust.claims).
 """
 
+from gorust.part7 import facts, rules  # noqa: F401  (declare the claim rules and prose facts)
 from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SERVICE, WASM, SplitMix64, source_lines
 from gorust.part7.figures import json_chart, service_chart, wasm_chart
 from gorust.part7.json_speed import (
@@ -46,7 +49,6 @@ from gorust.part7.service_summary import (
     service_build_costs,
     service_costs,
 )
-from gorust.part7.verdicts import ChapterResults, claims
 from gorust.part7.wasm_modules import (
     WasmBuild,
     WasmBuilds,
@@ -72,7 +74,6 @@ __all__ = [
     "RESULT_FIELDS",
     "SERVICE",
     "WASM",
-    "ChapterResults",
     "Dependencies",
     "ServiceCosts",
     "ServiceDependencies",
@@ -82,7 +83,6 @@ __all__ = [
     "build_summary",
     "build_table",
     "build_wasm",
-    "claims",
     "cold_build_note",
     "cold_builds",
     "crate_list",
