@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from gorust import part1, paths, replay
+from gorust import claims, part1, paths, replay
 from gorust.kernels import Build, CompileDiagnostics, RunResult
+from gorust.part1 import verdicts
 from gorust.process import Finished
 from gorust.profile import Profile
-from tests.conftest import claims_match_recording, has_rows
+from tests.conftest import changed, has_rows, recorded_tables, verdict_word
 
 
 def test_part1_summaries_charts_and_claims_from_the_reference(replaying: Path) -> None:
@@ -28,7 +30,9 @@ def test_part1_summaries_charts_and_claims_from_the_reference(replaying: Path) -
     assert race.verdict_lines()[3] == f"rustc: {race.rust_refusal.first_error}"
     assert race.fixed_lines() and all(line.endswith("exact") for line in race.fixed_lines())
     assert race.go_lost_updates["count"].dtype == "int64"
-    claims_match_recording("part1", part1.claims(ratios, growth, race))
+    assert set(ratios.interval) == {"95% bootstrap interval"}
+    assert not growth.empty
+    assert "| Claim |" in claims.check("part1").data
 
 
 def _fake_result(language: str, binary: Path, records: list[dict], stderr: str = "") -> RunResult:
@@ -112,3 +116,121 @@ def test_part1_data_race_needs_its_recorded_diagnostics(reference_copy: Path) ->
     table[table["run"] != part1.RUST_COMPILE].to_csv(reference_copy / "part1" / "data_race.csv")
     with pytest.raises(ValueError, match="0 rust_compile rows"):
         part1.data_race().verdict_lines()
+
+
+# -- Flip tests: each rule's verdict moves when the data crosses its threshold ---------------------
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, pd.DataFrame]:
+    return recorded_tables("part1")
+
+
+def _scaled(cost: pd.DataFrame, language: str, style: str, factor: float, function: str = ""):
+    """generics_cost with one language's ``style`` cases (of ``function``, if given) slowed."""
+    rows = (cost.language == language) & (cost["style"] == style)
+    if function:
+        rows &= cost.function == function
+    cost.loc[rows, "ns_per_call"] *= factor
+    return cost
+
+
+def _noisy(cost: pd.DataFrame, language: str, function: str) -> pd.DataFrame:
+    """Generic samples half at 0.8×, half at 1.25× the hand-written median: a ratio near 1 with
+    an interval too wide to call it equal or apart."""
+    for element in cost.element.unique():
+        case = (cost.language == language) & (cost.function == function)
+        case &= cost.element == element
+        generic = case & (cost["style"] == "generic")
+        median = cost[case & (cost["style"] == "concrete")].ns_per_call.median()
+        cost.loc[generic, "ns_per_call"] = median * np.resize([0.8, 1.25], int(generic.sum()))
+    return cost
+
+
+def test_go_generics_flips(recorded: dict) -> None:
+    rule = verdicts.go_generics
+    assert verdict_word(rule, recorded) == "depends"
+    # The method call made as fast as the hand-written one: no generic case costs anything.
+    free = changed(recorded, "generics_cost", lambda c: _scaled(c, "go", "generic", 0.25, "area"))
+    assert verdict_word(rule, free) == "does not hold"
+    # Every generic case slowed: all are limited.
+    slow = changed(recorded, "generics_cost", lambda c: _scaled(c, "go", "generic", 3.0))
+    assert verdict_word(rule, slow) == "holds"
+    noisy = changed(recorded, "generics_cost", lambda c: _noisy(c, "go", "sum"))
+    assert verdict_word(rule, noisy) == "inconclusive here"
+
+
+def test_rust_generics_flips(recorded: dict) -> None:
+    rule = verdicts.rust_generics
+    assert verdict_word(rule, recorded) == "depends"
+
+    def equal_max(cost: pd.DataFrame) -> pd.DataFrame:
+        # Every generic max sample replaced by its hand-written twin's: the same machine code.
+        for element in ("int64", "float64"):
+            rows = (cost.language == "rust") & (cost.function == "max") & (cost.element == element)
+            generic, concrete = (
+                rows & (cost["style"] == "generic"),
+                rows & (cost["style"] == "concrete"),
+            )
+            cost.loc[generic, "ns_per_call"] = cost.loc[concrete, "ns_per_call"].to_numpy()
+        return cost
+
+    assert verdict_word(rule, changed(recorded, "generics_cost", equal_max)) == "holds"
+    noisy = changed(recorded, "generics_cost", lambda c: _noisy(c, "rust", "sum"))
+    assert verdict_word(rule, noisy) == "inconclusive here"
+
+
+def test_code_size_flips(recorded: dict) -> None:
+    rule = verdicts.code_size
+    assert rule(recorded).source == "course"
+    assert verdict_word(rule, recorded) == "holds"
+
+    def grow(language: str, bytes_per_type: int):
+        def change(sizes: pd.DataFrame) -> pd.DataFrame:
+            rows = sizes.language == language
+            sizes.loc[rows, "text_bytes"] += sizes.loc[rows, "instantiations"] * bytes_per_type
+            return sizes
+
+        return change
+
+    assert verdict_word(rule, changed(recorded, "generic_size", grow("go", 100_000))) == (
+        "does not hold"
+    )
+
+
+def test_data_race_flips(recorded: dict) -> None:
+    rule = verdicts.data_race
+    assert verdict_word(rule, recorded) == "depends"
+    assert "exact in both" in rule(recorded).measured
+
+    def compiled(race: pd.DataFrame) -> pd.DataFrame:
+        rows = race["run"] == part1.RUST_COMPILE
+        race.loc[rows, "exit_code"] = 0
+        race.loc[rows, "error_codes"] = np.nan
+        return race
+
+    accepted = changed(recorded, "data_race", compiled)
+    assert verdict_word(rule, accepted) == "does not hold"
+    assert "rustc accepts it" in rule(accepted).measured
+
+    def miscounted(race: pd.DataFrame) -> pd.DataFrame:
+        rows = (race["run"] == part1.FIXED) & (race["mode"] == "mutex") & (race.language == "go")
+        race.loc[rows, "count"] -= 1
+        race.loc[rows, "exact"] = False
+        return race
+
+    broken = changed(recorded, "data_race", miscounted)
+    assert verdict_word(rule, broken) == "inconclusive here"
+    assert "miscounted: go mutex" in rule(broken).measured
+
+
+def test_the_prose_numbers_follow_the_tables(recorded: dict) -> None:
+    glued = claims.glued_values("part1", recorded)
+    assert glued["part1.fixed_exact"] == "give the exact count in both languages"
+    assert glued["part1.race_refused"].startswith("rustc refused it")
+    slower_go = changed(
+        recorded,
+        "generic_size",
+        lambda s: s.assign(
+            text_bytes=s.text_bytes * (1 + 10 * (s.language == "go") * s.instantiations)
+        ),
+    )
+    assert claims.glued_values("part1", slower_go)["part1.faster_growth"] == "Go's"

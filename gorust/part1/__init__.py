@@ -13,7 +13,6 @@ import pandas as pd
 from elftools.elf.elffile import ELFFile
 
 from gorust import charts, paths, provenance, stats
-from gorust.claims import Claim
 from gorust.experiments import experiment
 from gorust.kernels import CompileDiagnostics, RunResult
 from gorust.profile import Profile, current_profile
@@ -63,11 +62,18 @@ def generics_ratios(cost: pd.DataFrame) -> pd.DataFrame:
                 "ratio": ratio.value,
                 "ratio_low": ratio.low,
                 "ratio_high": ratio.high,
+                "interval": ratio.interval,
                 "verdict": stats.relative_cost_verdict(ratio),
                 "samples": len(group),
             }
         )
     return pd.DataFrame(rows)
+
+
+def interval_names(ratios: pd.DataFrame) -> str:
+    """What the ratios' intervals are ("95% bootstrap interval", or a min–max range where a
+    case has too few samples), each named once."""
+    return "; ".join(dict.fromkeys(ratios.interval))
 
 
 def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
@@ -93,8 +99,9 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("median_ns:Q", title="median ns per call", format=",.0f"),
             alt.Tooltip("concrete_ns:Q", title="hand-written ns per call", format=",.0f"),
             alt.Tooltip("ratio:Q", format=".2f"),
-            alt.Tooltip("ratio_low:Q", title="95% CI low", format=".2f"),
-            alt.Tooltip("ratio_high:Q", title="95% CI high", format=".2f"),
+            alt.Tooltip("ratio_low:Q", title="interval low", format=".2f"),
+            alt.Tooltip("ratio_high:Q", title="interval high", format=".2f"),
+            "interval",
             "samples",
         ],
     )
@@ -106,7 +113,7 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
     return (one + estimates).properties(
         title=alt.Title(
             "What a generic call costs against the hand-written function",
-            subtitle="1,024-element slices; median of all samples; bars: 95% bootstrap intervals",
+            subtitle="1,024-element slices; median of all samples; bars: " + interval_names(ratios),
         ),
         description="Generic and dynamic calls relative to hand-written code, Go and Rust",
         height=alt.Step(16),
@@ -274,6 +281,17 @@ class DataRace:
             f"rustc error codes: {', '.join(refusal.error_codes)}",
         ]
 
+    @property
+    def fixed_runs(self) -> pd.DataFrame:
+        """The mutex and atomic runs of both languages: what they counted, and if exactly."""
+        return self._runs(FIXED)[["language", "mode", "expected", "count", "exact"]]
+
+    @property
+    def rust_compiled_the_race(self) -> bool:
+        """rustc accepted the unsynchronised counter (it exited 0, with no error code)."""
+        refusal = self.rust_refusal
+        return refusal.exit_code == 0 and not refusal.error_codes
+
     def fixed_lines(self) -> list[str]:
         return [
             f"{row['language']:<4} {row['mode']:<6}: {row['count']:,} of {row['expected']:,} — "
@@ -357,102 +375,5 @@ def data_race(profile: Profile | None = None) -> DataRace:
     return DataRace(frame)
 
 
-# -- Claim check -------------------------------------------------------------------------------
-def _ratio(ratios: pd.DataFrame, language: str, case: str) -> pd.Series:
-    return ratios[(ratios.language == language) & (ratios.case == case)].iloc[0]
-
-
-def claims(ratios: pd.DataFrame, growth: pd.DataFrame, race: DataRace) -> list[Claim]:
-    return [
-        _go_generics_claim(ratios),
-        _rust_generics_claim(ratios),
-        _code_size_claim(growth),
-        _data_race_claim(race),
-    ]
-
-
-def _go_generics_claim(ratios: pd.DataFrame) -> Claim:
-    go_ptr = _ratio(ratios, "go", "area(pointer to Rect) generic")
-    go_val = _ratio(ratios, "go", "area(Rect) generic")
-    numeric = ratios[ratios.case.str.match(r"(sum|max)\(")]
-    numeric_free = {
-        lang: (group.verdict == "no measurable cost").sum()
-        for lang, group in numeric.groupby("language")
-    }
-    go_method_verdict = (
-        "depends: Go has generics (1.18+); numeric ones cost nothing measurable here, "
-        "a method called through a constraint is slower than the hand-written call"
-        if go_ptr.verdict.endswith("slower") and go_val.verdict.endswith("slower")
-        else f"inconclusive here: the method-call ratios are {go_val.verdict} / {go_ptr.verdict}"
-    )
-    return Claim(
-        "Go: “No Generics (until recently, and still limited)”",
-        f"Go generic sum/max: {numeric_free.get('go', 0)} of {len(numeric) // 2} cases with no "
-        f"measurable cost. A method called through a constraint: {go_val.ratio:.1f}× the "
-        f"hand-written call for Rect values, {go_ptr.ratio:.1f}× for pointers "
-        f"({go_ptr.median_ns:,.0f} vs {go_ptr.concrete_ns:,.0f} ns per 1,024 calls).",
-        "golang/go#50182 and PlanetScale (2022): 461 ns vs 65 ns for a generic call "
-        "through a dictionary before later fixes",
-        go_method_verdict,
-    )
-
-
-def _rust_generics_claim(ratios: pd.DataFrame) -> Claim:
-    rust_ptr = _ratio(ratios, "rust", "area(pointer to Rect) generic")
-    rust_generic = ratios[(ratios.language == "rust") & ratios.case.str.endswith("generic")]
-    rust_differs = rust_generic[rust_generic.verdict != "no measurable cost"]
-    return Claim(
-        "Rust: “Traits and Generics (Monomorphization)”: generic code as fast as hand-written",
-        f"{len(rust_generic) - len(rust_differs)} of {len(rust_generic)} generic Rust cases "
-        f"with no measurable cost; a method through a trait bound on references: "
-        f"{rust_ptr.ratio:.2f}×"
-        + "".join(f"; {r.case}: {r.ratio:.2f}×" for r in rust_differs.itertuples())
-        + ".",
-        "Monomorphization generates a copy per type (The Rust Book, ch. 10.1)",
-        _monomorphization_verdict(rust_differs),
-    )
-
-
-def _code_size_claim(growth: pd.DataFrame) -> Claim:
-    size = growth.set_index("language")
-    rust_kib = size.loc["rust", "bytes_per_further_type"] / 1024
-    go_kib = size.loc["go", "bytes_per_further_type"] / 1024
-    return Claim(
-        "Monomorphization costs code size per type",
-        f"Each further type adds {rust_kib:.1f} KiB of machine code in Rust and "
-        f"{go_kib:.1f} KiB "
-        f"in Go (a hash set per type; slope over 1–16 types).",
-        "Go stencils one copy per GC shape and passes a dictionary (Go 1.18 design); "
-        "Rust one copy per type",
-        "holds"
-        if size.loc["rust", "bytes_per_further_type"] > size.loc["go", "bytes_per_further_type"]
-        else "does not hold here: Go's code grew faster than Rust's per type",
-    )
-
-
-def _data_race_claim(race: DataRace) -> Claim:
-    codes = ", ".join(race.rust_refusal.error_codes)
-    wrong = int((~race.go_lost_updates.exact.astype(bool)).sum())
-    runs = len(race.go_lost_updates)
-    return Claim(
-        "Rust: “If it compiles, it works”",
-        f"The same shared-counter race: rustc refuses it ({codes}); "
-        f"Go compiles it, the count was wrong in {wrong} of {runs} runs and the race "
-        f"detector {'flagged' if race.race_reported else 'missed'} it at run time. "
-        "Mutex and atomic versions are exact in both.",
-        "The Rustonomicon: safe Rust has no data races; go.dev/doc/articles/race_detector",
-        "depends: it holds for data races (refused at compile time); logic errors still "
-        "compile in both languages",
-    )
-
-
-def _monomorphization_verdict(differs: pd.DataFrame) -> str:
-    if differs.empty:
-        return "holds"
-    if differs.verdict.str.endswith(("slower", "faster")).all():
-        return (
-            "depends: no dispatch cost anywhere, but the optimiser compiled "
-            + ", ".join(differs.case)
-            + " to different machine code than the hand-written twin"
-        )
-    return f"inconclusive here: {len(differs)} case(s) neither clearly equal nor clearly apart"
+# The claim check's rules and the prose's numbers (imported last: they use what is above).
+from gorust.part1 import verdicts as verdicts  # noqa: E402
