@@ -120,6 +120,8 @@ def test_speed_words_commit_only_where_the_interval_does():
     assert part7.speed_words(stats.Ratio(0.5, 0.45, 0.55)).startswith("2.0× slower")
     assert part7.speed_words(stats.Ratio(1.0, 0.95, 1.05)) == "about as fast"
     assert part7.speed_words(stats.Ratio(1.2, 0.8, 1.6)) == "inconclusive here"
+    small = stats.Ratio(3.0, 2.5, 3.5, 3, "min–max range, n = 3")
+    assert part7.speed_words(small) == "3.0× faster (min–max range, n = 3: 2.5–3.5)"
 
 
 def test_the_cold_go_build_times_the_standard_library_and_says_so():

@@ -96,7 +96,7 @@ def _native_factor(runs: pd.DataFrame, language: str) -> str:
     ratio = stats.ratio_of_medians(
         wasm_timed(runs, language).work_ns, wasm_timed(runs, language, "native").work_ns
     )
-    return f"{ratio.value:.1f}× ({ratio.interval} {ratio.low:.1f}–{ratio.high:.1f})"
+    return f"{ratio.value:.1f}× ({ratio.interval}: {ratio.low:.1f}–{ratio.high:.1f})"
 
 
 @claims.facts(CHAPTER, tables=("wasm_sizes", "wasm_runs"))

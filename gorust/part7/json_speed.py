@@ -236,10 +236,10 @@ def speed_words(ratio: stats.Ratio) -> str:
     if ratio.within(0.9, 1.1):
         return "about as fast"
     if ratio.above(1.1):
-        return f"{ratio.value:.1f}× faster ({ratio.interval} {ratio.low:.1f}–{ratio.high:.1f})"
+        return f"{ratio.value:.1f}× faster ({ratio.interval}: {ratio.low:.1f}–{ratio.high:.1f})"
     if ratio.below(0.9):
         low, high = 1 / ratio.high, 1 / ratio.low
-        return f"{1 / ratio.value:.1f}× slower ({ratio.interval} {low:.1f}–{high:.1f})"
+        return f"{1 / ratio.value:.1f}× slower ({ratio.interval}: {low:.1f}–{high:.1f})"
     return "inconclusive here"
 
 

@@ -292,7 +292,7 @@ def _wasm_judged(t: claims.Tables) -> claims.Finding:
         f"Go {go_size.plain_bytes / 1e6:.2f} MB as built, {go_size.stripped_bytes / 1e6:.2f} "
         f"MB stripped; Rust {rust_size.plain_bytes / 1e6:.2f} MB as built (debug info of "
         f"Debian's std), {rust_size.stripped_bytes / 1e3:.0f} KB stripped. "
-        f"{wasm_speed_words(speed)} ({speed.interval} {speed.low:.1f}–{speed.high:.1f}); "
+        f"{wasm_speed_words(speed)} ({speed.interval}: {speed.low:.1f}–{speed.high:.1f}); "
         f"wasmtime compiled Go's module {compile_ratio:.0f}× longer."
     )
     small = go_size.stripped_bytes / rust_size.stripped_bytes
