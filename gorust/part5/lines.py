@@ -10,8 +10,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from gorust import charts, paths
-from gorust.part5.pipeline import VARIANTS
+from gorust import charts, paths, provenance
+from gorust.experiments import experiment
+from gorust.part5.pipeline import CHAPTER, VARIANTS
+from gorust.runs import kernels
 
 # -- Experiment 2: the share of lines spent on errors -----------------------------------------
 PIPELINE_SOURCES = (
@@ -173,8 +175,13 @@ def annotated_pipelines() -> str:
     )
 
 
+@experiment(CHAPTER, programs=("error_pipeline",))
 def line_shares() -> pd.DataFrame:
-    """Per pipeline source: code lines, lines per category, and the share spent on errors."""
+    """Per pipeline source: code lines, lines per category, and the share spent on errors.
+    Saved as a table (with the toolchain whose formatter shaped the lines), so that the claim
+    check judges the counts the page showed."""
+    go, rust = kernels()
+    toolchains = {"go": go.toolchain().version, "rust": rust.toolchain().version}
     rows = []
     for language, variant, path in PIPELINE_SOURCES:
         counted = [line for line in classify_source(path) if line.category is not None]
@@ -197,6 +204,8 @@ def line_shares() -> pd.DataFrame:
                 "if_err_blocks": sum(bool(_GO_IF_ERR.match(_code(line.text))) for line in counted)
                 if language == "go"
                 else 0,
+                "toolchain": toolchains[language],
+                **provenance.host(),
             }
         )
     return pd.DataFrame(rows)
