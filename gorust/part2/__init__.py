@@ -13,7 +13,6 @@ import altair as alt
 import pandas as pd
 
 from gorust import charts, paths
-from gorust.claims import Claim
 from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant, kernels
@@ -59,13 +58,18 @@ def task_memory(profile: Profile | None = None) -> pd.DataFrame:
 
 
 def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
-    """Median peak RSS above the zero-task baseline, divided by the number of tasks."""
+    """Median peak RSS above the zero-task baseline, divided by the number of tasks; and, for
+    tokio, the size of one task's future before it is spawned (``future_bytes``; empty in a
+    recording made before the program reported it)."""
+    if "future_bytes" not in memory:
+        memory = memory.assign(future_bytes=float("nan"))
     medians = (
         memory.groupby(["language", "label", "tasks"], sort=False)
         .agg(
             peak_rss_bytes=("peak_rss_bytes", "median"),
             spawn_s=("spawn_s", "median"),
             join_s=("join_s", "median"),
+            future_bytes=("future_bytes", "median"),
             runs=("peak_rss_bytes", "size"),
         )
         .reset_index()
@@ -382,96 +386,6 @@ def colouring_counts() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# -- Claim check ---------------------------------------------------------------------------------
-def claims(per_task: pd.DataFrame, summary: pd.DataFrame, conns: pd.DataFrame) -> list[Claim]:
-    return [*_task_claims(per_task), *_preemption_claims(summary), _connection_claim(conns)]
-
-
-def _task_claims(per_task: pd.DataFrame) -> list[Claim]:
-    largest = per_task.groupby("label").tasks.transform("max") == per_task.tasks
-    at_max = per_task[largest].set_index("label")
-    go_row = at_max.loc["Go goroutines"]
-    tokio_row = at_max.loc["Rust tokio tasks"]
-    thread_row = at_max.loc["Rust OS threads"]
-    go_kb = go_row.bytes_per_task / 1024
-    tokio_b = tokio_row.bytes_per_task
-    return [
-        Claim(
-            "Goroutine “Start size: ~2KB RAM”",
-            f"{go_kb:.2f} KiB of peak RSS per waiting goroutine at {int(go_row.tasks):,}.",
-            "2,048-byte initial stacks since Go 1.4; pkolaczk: 2,658 MB for 1M goroutines "
-            "(≈2.7 KB each)",
-            "holds: about 2 KiB of stack plus the runtime's per-goroutine record"
-            if 1.5 <= go_kb <= 4.0
-            else f"does not hold here: {go_kb:.1f} KiB each",
-        ),
-        Claim(
-            "Futures: “Start size: ~bytes (Zero allocations essentially)”",
-            f"{tokio_b:,.0f} bytes per waiting tokio task at {int(tokio_row.tasks):,} "
-            f"({go_row.bytes_per_task / tokio_b:.1f}× less than a goroutine).",
-            "pkolaczk: 213.6 MB for 1M tokio tasks (≈214 B each); hez2010 (2024): 439.1 MB",
-            "holds"
-            if tokio_b < 64
-            else "depends: a future itself is a few bytes of state, but each spawned task is "
-            "one heap allocation with its header and scheduler links — hundreds of bytes, not zero",
-        ),
-        Claim(
-            "“Spawns 100k threads trivially” (goroutines)",
-            f"{int(go_row.tasks):,} goroutines started in {go_row.spawn_s * 1e3:,.0f} ms "
-            f"({go_row.peak_rss_bytes / 2**20:,.0f} MiB); {int(thread_row.tasks):,} OS threads "
-            f"took {thread_row.spawn_s * 1e3:,.0f} ms and "
-            f"{thread_row.bytes_per_task / 1024:.1f} KiB each.",
-            "pkolaczk: Rust threads could not launch 100k",
-            "holds" if go_row.tasks >= 100_000 and go_row.spawn_s < 2 else "inconclusive here",
-        ),
-    ]
-
-
-def _preemption_claims(summary: pd.DataFrame) -> list[Claim]:
-    verdicts = summary.set_index("variant")
-    go_ok = not verdicts.loc["Go, GOMAXPROCS=1", "starved"]
-    go_off = verdicts.loc["Go, GODEBUG=asyncpreemptoff=1", "starved"]
-    tokio_starved = verdicts.loc["Rust tokio current_thread", "starved"]
-    fixes = (
-        not verdicts.loc["Rust + yield_now()", "starved"]
-        and not verdicts.loc["Rust + spawn_blocking()", "starved"]
-    )
-    return [
-        Claim(
-            "Go “is Preemptive. If a goroutine loops forever, the scheduler pauses it”",
-            f"Worst tick lateness beside a {BUSY_MS} ms loop: "
-            f"{verdicts.loc['Go, GOMAXPROCS=1', 'max_ms']:.1f} ms; with asyncpreemptoff: "
-            f"{verdicts.loc['Go, GODEBUG=asyncpreemptoff=1', 'max_ms']:.0f} ms.",
-            "Asynchronous preemption since Go 1.14; 10 ms time slice (go.dev/doc/go1.14)",
-            "holds (since Go 1.14: without asynchronous preemption the ticker starves)"
-            if go_ok and go_off
-            else "inconclusive here",
-        ),
-        Claim(
-            "tokio “is Cooperative. You must await to yield control”",
-            f"Worst tick lateness: {verdicts.loc['Rust tokio current_thread', 'max_ms']:.0f} ms "
-            f"(starved); with yield_now {verdicts.loc['Rust + yield_now()', 'max_ms']:.1f} ms, "
-            f"with spawn_blocking {verdicts.loc['Rust + spawn_blocking()', 'max_ms']:.1f} ms.",
-            "tokio docs: tasks must yield; spawn_blocking for CPU-bound work",
-            "holds (and the fixes work)" if tokio_starved and fixes else "inconclusive here",
-        ),
-    ]
-
-
-def _connection_claim(conns: pd.DataFrame) -> Claim:
-    biggest = int(conns.connections.max())
-    at_biggest = conns[conns.connections == biggest].set_index("language")
-    go_conn, rust_conn = (
-        at_biggest.loc["go", "kib_per_connection"],
-        at_biggest.loc["rust", "kib_per_connection"],
-    )
-    return Claim(
-        "Both “handle the C10M problem (10 million connections)”",
-        f"At {biggest:,} loopback connections: Go {go_conn:.1f} KiB and Rust "
-        f"{rust_conn:.1f} KiB of server memory per connection; 10M would need "
-        f"≈{go_conn * 1e7 / 2**20:,.0f} GiB (Go) and ≈{rust_conn * 1e7 / 2**20:,.0f} GiB "
-        "(Rust) for that alone.",
-        "C10M needs kernel tuning and many cores; TechEmpower measures throughput, not 10M sockets",
-        "inconclusive here: a 2-core machine cannot hold 10M sockets; per-connection memory "
-        "is the part measured, and it favours " + ("Rust" if rust_conn < go_conn else "Go"),
-    )
+# The claim check's rules and the prose's numbers (imported last: they use what is above).
+from gorust.part2 import prose as prose  # noqa: E402
+from gorust.part2 import verdicts as verdicts  # noqa: E402

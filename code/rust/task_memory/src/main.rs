@@ -39,7 +39,14 @@ impl Countdown {
     }
 }
 
-fn tokio_tasks(tasks: usize) -> Result<(Duration, Duration), String> {
+/// How long the runs took, and (tokio only) the size of one task's future before it is spawned.
+struct Timings {
+    spawn: Duration,
+    join: Duration,
+    future_bytes: Option<usize>,
+}
+
+fn tokio_tasks(tasks: usize) -> Result<Timings, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -51,14 +58,21 @@ fn tokio_tasks(tasks: usize) -> Result<(Duration, Duration), String> {
         // channel does in Go.
         let gate = Arc::new(Semaphore::new(0));
 
+        // The article's "~bytes" is about a future by itself: its state machine, before
+        // tokio::spawn moves it into a heap-allocated task. Every task runs a future of this
+        // one type, so sizing one (never polled, then dropped) sizes them all.
+        let future_bytes = std::mem::size_of_val(&waiting_task(
+            started.clone(),
+            finished.clone(),
+            gate.clone(),
+        ));
         let spawn_start = Instant::now();
         for _ in 0..tasks {
-            let (started, finished, gate) = (started.clone(), finished.clone(), gate.clone());
-            tokio::spawn(async move {
-                started.arrive();
-                let _closed = gate.acquire().await; // parks here until the gate closes
-                finished.arrive();
-            });
+            tokio::spawn(waiting_task(
+                started.clone(),
+                finished.clone(),
+                gate.clone(),
+            ));
         }
         started.wait().await;
         let spawn = spawn_start.elapsed();
@@ -66,11 +80,22 @@ fn tokio_tasks(tasks: usize) -> Result<(Duration, Duration), String> {
         let join_start = Instant::now();
         gate.close();
         finished.wait().await;
-        (spawn, join_start.elapsed())
+        Timings {
+            spawn,
+            join: join_start.elapsed(),
+            future_bytes: Some(future_bytes),
+        }
     }))
 }
 
-fn os_threads(tasks: usize) -> Result<(Duration, Duration), String> {
+/// One waiting task: it arrives, parks at the gate until the gate closes, then leaves.
+async fn waiting_task(started: Arc<Countdown>, finished: Arc<Countdown>, gate: Arc<Semaphore>) {
+    started.arrive();
+    let _closed = gate.acquire().await; // parks here until the gate closes
+    finished.arrive();
+}
+
+fn os_threads(tasks: usize) -> Result<Timings, String> {
     let started = Barrier::new(tasks + 1);
     let gate = Barrier::new(tasks + 1);
     let spawn_start = Instant::now();
@@ -92,7 +117,11 @@ fn os_threads(tasks: usize) -> Result<(Duration, Duration), String> {
         join_start = Instant::now();
         gate.wait();
     });
-    Ok((spawn, join_start.elapsed()))
+    Ok(Timings {
+        spawn,
+        join: join_start.elapsed(),
+        future_bytes: None,
+    })
 }
 
 fn main() -> ExitCode {
@@ -100,14 +129,15 @@ fn main() -> ExitCode {
         let flags = Flags::from_env()?;
         let tasks: usize = flags.get("tasks", 10_000)?;
         let model: String = flags.get("model", "tokio".to_string())?;
-        let (spawn, join) = match model.as_str() {
+        let timings = match model.as_str() {
             "tokio" => tokio_tasks(tasks)?,
             "thread" => os_threads(tasks)?,
             other => return Err(format!("unknown --model {other:?}: use tokio or thread")),
         };
         emit(json!({
             "model": model, "tasks": tasks,
-            "spawn_s": spawn.as_secs_f64(), "join_s": join.as_secs_f64(),
+            "spawn_s": timings.spawn.as_secs_f64(), "join_s": timings.join.as_secs_f64(),
+            "future_bytes": timings.future_bytes,
         }));
         Ok(())
     })

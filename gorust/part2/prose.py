@@ -1,0 +1,167 @@
+"""The numbers and comparison words Part 2's prose shows (glued with ``{glue:text}``), each
+computed from the chapter's tables (gorust.claims.facts)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gorust import claims
+from gorust.part2 import bytes_per_task, connection_summary, preemption_summary
+from gorust.part2.verdicts import CHAPTER, GOROUTINE, THREAD, TOKIO, largest
+
+# Two medians within this factor of each other are "about the same".
+SAME = 1.25
+# Server and client together keep at least this share of the machine's cores busy: saturated.
+SATURATED = 0.8
+# Public per-task anchors (pkolaczk, 2023: 2,658 MB and 213.6 MB for one million tasks).
+PUBLIC_BYTES_PER_TASK = {GOROUTINE: 2_658.0, TOKIO: 213.6}
+NAMES = {"go": "Go", "rust": "Rust"}
+
+
+def compare(a: float, b: float, lower: str, higher: str) -> str:
+    """How ``a`` compares with ``b``: "about the same", or the word for lower / higher."""
+    if max(a, b) <= SAME * min(a, b):
+        return "about the same"
+    return lower if a < b else higher
+
+
+def span(values: pd.Series, unit: str = "", digits: int = 1) -> str:
+    """A range of values ("1.6–1.9 µs"), or one value where they round alike."""
+    low, high = f"{values.min():,.{digits}f}", f"{values.max():,.{digits}f}"
+    return (low if low == high else f"{low}–{high}") + (f" {unit}" if unit else "")
+
+
+def duration(microseconds: pd.Series, largest: float | None = None) -> str:
+    """A range of latencies in the unit that suits the ``largest`` of those it is compared
+    with (ms below a second, else s), to three significant digits or so."""
+    largest = microseconds.max() if largest is None else largest
+    if largest >= 1e6:
+        return span(microseconds / 1e6, "s", 2)
+    values = microseconds / 1e3
+    return span(values, "ms", 2 if largest < 1e4 else 1 if largest < 1e5 else 0)
+
+
+@claims.facts(CHAPTER, tables=("task_memory",))
+def task_facts(t: claims.Tables) -> dict[str, str]:
+    rows = largest(t)
+    per_task = bytes_per_task(t["task_memory"])
+    go, tokio, thread = rows.loc[GOROUTINE], rows.loc[TOKIO], rows.loc[THREAD]
+    go_kib = go.bytes_per_task / 1024
+    stack = "less than" if go_kib < 2 else "a little over" if go_kib <= 3 else "well over"
+    ratio = go.bytes_per_task / tokio.bytes_per_task
+
+    def spawn_us(label: str) -> str:
+        return span(per_task[per_task.label == label].spawn_us_per_task, "µs")
+
+    public = {
+        label: rows.loc[label].bytes_per_task / public
+        for label, public in PUBLIC_BYTES_PER_TASK.items()
+    }
+    return {
+        "part2.goroutine_kib": f"{go_kib:.2f} KiB",
+        "part2.goroutine_vs_stack": f"{stack} its 2 KiB initial stack",
+        "part2.tokio_bytes": f"{tokio.bytes_per_task:,.0f} bytes",
+        "part2.future_bytes": (
+            "not recorded" if pd.isna(tokio.future_bytes) else f"{tokio.future_bytes:,.0f} bytes"
+        ),
+        "part2.tokio_vs_go": f"{ratio:.1f}× {'smaller' if ratio >= 1 else 'larger'}",
+        "part2.thread_kib": f"{thread.bytes_per_task / 1024:.1f} KiB",
+        "part2.thread_spawn_us": spawn_us(THREAD),
+        "part2.goroutine_spawn_us": spawn_us(GOROUTINE),
+        "part2.tokio_spawn_us": spawn_us(TOKIO),
+        "part2.vs_public": (
+            f"{public[GOROUTINE]:.0%} (Go) and {public[TOKIO]:.0%} (tokio) of the 2023 "
+            f"per-task figures, at {int(go.tasks):,} tasks"
+        ),
+    }
+
+
+def _than_go(summary: pd.DataFrame, variant: str, go_ms: float) -> str:
+    word = compare(summary.loc[variant, "p50_ms"], go_ms, "finer", "coarser")
+    return f"{word} {'as' if word == 'about the same' else 'than'} Go's"
+
+
+@claims.facts(CHAPTER, tables=("preemption",))
+def preemption_facts(t: claims.Tables) -> dict[str, str]:
+    summary = preemption_summary(t["preemption"]).set_index("variant")
+    go = summary.loc["Go, GOMAXPROCS=1", "p50_ms"]
+    fixes = [
+        f"{summary.loc[variant, 'p50_ms']:.2f} ms with {name} ({_than_go(summary, variant, go)})"
+        for variant, name in (
+            ("Rust + yield_now()", "yield_now"),
+            ("Rust + spawn_blocking()", "spawn_blocking"),
+        )
+    ]
+    return {
+        "part2.go_worst_ms": f"{summary.loc['Go, GOMAXPROCS=1', 'max_ms']:.1f} ms",
+        "part2.fix_lateness": f"a median lateness of {' and '.join(fixes)}, "
+        f"against {go:.2f} ms under Go",
+    }
+
+
+def _median_latency(runs: pd.DataFrame, count: int) -> str:
+    here = runs[runs.connections == count]
+    go, rust = (here[here.language == lang].p50_us for lang in ("go", "rust"))
+    word = compare(go.median(), rust.median(), "Go answers faster", "Rust answers faster")
+    apart = go.max() < rust.min() or rust.max() < go.min()
+    every = f" in all {min(len(go), len(rust))} runs" if word != "about the same" and apart else ""
+    top = max(go.max(), rust.max())
+    return (
+        f"at {count:,} connections {word}: Go's p50 {duration(go, top)} against Rust's "
+        f"{duration(rust, top)}{every}"
+    )
+
+
+def _busy(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per server and count: the share of the machine's cores that server and client kept
+    busy (their CPU time over the client's wall time), median of runs."""
+    cpu = runs.server_cpu_s + runs.user_s + runs.system_s
+    share = cpu / (runs.wall_s * runs.cores.astype(float))
+    return runs.assign(busy=share).groupby(["connections", "language"]).busy.median().unstack()
+
+
+def _saturation(runs: pd.DataFrame) -> str:
+    busy = _busy(runs)
+    saturated = busy[(busy >= SATURATED).all(axis="columns")]
+    cores = int(runs.cores.max())
+    if saturated.empty:
+        return (
+            f"no run saturated the machine: server and client kept at most "
+            f"{busy.max().max():.0%} of its {cores} cores busy"
+        )
+    counts = " and ".join(f"{int(c):,}" for c in saturated.index)
+    shares = ", ".join(f"{NAMES[lang]} {saturated[lang].min():.0%}" for lang in saturated.columns)
+    return (
+        f"at {counts} connections server and client kept the machine's {cores} cores "
+        f"{SATURATED:.0%} or more busy ({shares}): a saturated regime, where a round trip "
+        "measures the queue behind a busy core, not the server's own speed"
+    )
+
+
+@claims.facts(CHAPTER, tables=("connections",))
+def connection_facts(t: claims.Tables) -> dict[str, str]:
+    runs = t["connections"]
+    counts = sorted(int(c) for c in runs.connections.unique())
+    summary = connection_summary(runs).set_index(["language", "connections"])
+    kib = summary.kib_per_connection.xs(counts[-1], level="connections")
+    p99 = summary.p99_us
+    heavier = kib.idxmax()
+    return {
+        "part2.median_latency": "; ".join(_median_latency(runs, c) for c in counts),
+        "part2.saturation": _saturation(runs),
+        "part2.tails": "; ".join(
+            f"{NAMES[lang]}'s median p99 goes from {duration(p99[[(lang, counts[0])]])} at "
+            f"{counts[0]:,} connections to {duration(p99[[(lang, counts[-1])]])} at "
+            f"{counts[-1]:,}"
+            for lang in ("go", "rust")
+        ),
+        "part2.connection_memory": (
+            f"the {NAMES[heavier]} server more than the {NAMES[kib.idxmin()]} one: "
+            f"{kib['go']:.1f} KiB against {kib['rust']:.1f} KiB per connection for Go and "
+            f"Rust at {counts[-1]:,} connections"
+        ),
+        "part2.c10m_gib": (
+            f"≈{kib['go'] * 1e7 / 2**20:,.0f} GiB for Go and "
+            f"≈{kib['rust'] * 1e7 / 2**20:,.0f} GiB for Rust"
+        ),
+    }

@@ -1,0 +1,191 @@
+"""Part 2's claim check: rules over the recorded tables (gorust.claims), so that every verdict
+and comparison word follows the data. The numbers its prose shows are in ``gorust.part2.prose``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gorust import claims
+from gorust.part2 import BUSY_MS, bytes_per_task, connection_summary, preemption_summary
+
+CHAPTER = "part2"
+GOROUTINE, TOKIO, THREAD = "Go goroutines", "Rust tokio tasks", "Rust OS threads"
+# "Start size: ~bytes": a future under a kibibyte is "bytes", not kilobytes.
+BYTES_NOT_KILOBYTES = 1024
+# "Zero allocations essentially": a spawned task that weighs no more than its future plus a
+# few words has no allocation overhead worth the name.
+NEGLIGIBLE_OVERHEAD_BYTES = 64
+# "Trivially": 100k goroutines started in under this many seconds.
+TRIVIAL_SPAWN_S = 2.0
+C10M = 10_000_000
+
+
+def largest(t: claims.Tables) -> pd.DataFrame:
+    """Per task model, the per-task summary at the largest count it ran, indexed by label."""
+    per_task = bytes_per_task(t["task_memory"])
+    at_max = per_task.groupby("label").tasks.transform("max") == per_task.tasks
+    return per_task[at_max].set_index("label")
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Goroutine “Start size: ~2KB RAM”",
+    anchor="2,048-byte initial stacks since Go 1.4; pkolaczk: 2,658 MB for 1M goroutines "
+    "(≈2.7 KB each)",
+    tables=("task_memory",),
+)
+def goroutine_size(t: claims.Tables) -> claims.Finding:
+    go = largest(t).loc[GOROUTINE]
+    kib = go.bytes_per_task / 1024
+    measured = f"{kib:.2f} KiB of peak RSS per waiting goroutine at {int(go.tasks):,}."
+    if 1.5 <= kib <= 4.0:
+        verdict = "holds: about 2 KiB of stack plus the runtime's per-goroutine record"
+    else:
+        verdict = f"does not hold: {kib:.1f} KiB each"
+    return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Futures: “Start size: ~bytes (Zero allocations essentially)”",
+    anchor="pkolaczk: 213.6 MB for 1M tokio tasks (≈214 B each); hez2010 (2024): 439.1 MB",
+    tables=("task_memory",),
+)
+def future_size(t: claims.Tables) -> claims.Finding:
+    rows = largest(t)
+    tokio, go = rows.loc[TOKIO], rows.loc[GOROUTINE]
+    task = tokio.bytes_per_task
+    future = tokio.future_bytes
+    ratio = go.bytes_per_task / task
+    measured = (
+        f"{task:,.0f} bytes of peak RSS per spawned, waiting tokio task at {int(tokio.tasks):,} "
+        f"({ratio:.1f}× {'less' if ratio >= 1 else 'more'} than a goroutine)"
+    )
+    if pd.isna(future):
+        return claims.Finding(
+            measured + ".", "inconclusive here: the future's own size was not recorded"
+        )
+    measured += f"; the future itself (std::mem::size_of_val) is {future:,.0f} bytes."
+    if future >= BYTES_NOT_KILOBYTES:
+        verdict = f"does not hold: the future alone is {future / 1024:.1f} KiB"
+    elif task - future < NEGLIGIBLE_OVERHEAD_BYTES:
+        verdict = "holds: a future is bytes, and spawning it adds next to nothing"
+    else:
+        verdict = (
+            f"depends: the future is {future:,.0f} bytes and allocates nothing by itself, but "
+            f"each spawned task is one heap allocation of about {task:,.0f} bytes in all"
+        )
+    return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="“Spawns 100k threads trivially” (goroutines)",
+    anchor="pkolaczk: Rust threads could not launch 100k",
+    tables=("task_memory",),
+)
+def spawn_100k(t: claims.Tables) -> claims.Finding:
+    rows = largest(t)
+    go, thread = rows.loc[GOROUTINE], rows.loc[THREAD]
+    measured = (
+        f"{int(go.tasks):,} goroutines started in {go.spawn_s * 1e3:,.0f} ms "
+        f"({go.peak_rss_bytes / 2**20:,.0f} MiB); {int(thread.tasks):,} OS threads "
+        f"took {thread.spawn_s * 1e3:,.0f} ms and {thread.bytes_per_task / 1024:.1f} KiB each."
+    )
+    if go.tasks < 100_000:
+        verdict = f"inconclusive here: only {int(go.tasks):,} goroutines were started"
+    elif go.spawn_s < TRIVIAL_SPAWN_S:
+        verdict = "holds"
+    else:
+        verdict = f"does not hold: starting them took {go.spawn_s:.1f} s"
+    return claims.Finding(measured, verdict)
+
+
+def _starved(t: claims.Tables) -> pd.DataFrame:
+    return preemption_summary(t["preemption"]).set_index("variant")
+
+
+def _state(starved: bool) -> str:
+    return "starved" if starved else "not starved"
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Go “is Preemptive. If a goroutine loops forever, the scheduler pauses it”",
+    anchor="Asynchronous preemption since Go 1.14; 10 ms time slice (go.dev/doc/go1.14)",
+    tables=("preemption",),
+)
+def go_preemption(t: claims.Tables) -> claims.Finding:
+    summary = _starved(t)
+    on, off = summary.loc["Go, GOMAXPROCS=1"], summary.loc["Go, GODEBUG=asyncpreemptoff=1"]
+    measured = (
+        f"Worst tick lateness beside a {BUSY_MS} ms loop: {on.max_ms:.1f} ms "
+        f"({_state(on.starved)}); with asyncpreemptoff: {off.max_ms:.0f} ms "
+        f"({_state(off.starved)})."
+    )
+    if on.starved:
+        verdict = "does not hold: the ticker starved until the loop ended"
+    elif off.starved:
+        verdict = "holds: since Go 1.14; without asynchronous preemption the ticker starves"
+    else:
+        verdict = "inconclusive here: the ticker ran even without asynchronous preemption"
+    return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="tokio “is Cooperative. You must await to yield control”",
+    anchor="tokio docs: tasks must yield; spawn_blocking for CPU-bound work",
+    tables=("preemption",),
+)
+def tokio_cooperative(t: claims.Tables) -> claims.Finding:
+    summary = _starved(t)
+    busy = summary.loc["Rust tokio current_thread"]
+    fixes = summary.loc[["Rust + yield_now()", "Rust + spawn_blocking()"]]
+    measured = (
+        f"Worst tick lateness: {busy.max_ms:.0f} ms ({_state(busy.starved)}); "
+        + ", ".join(
+            f"with {variant.removeprefix('Rust + ')} {row.max_ms:.1f} ms ({_state(row.starved)})"
+            for variant, row in fixes.iterrows()
+        )
+        + "."
+    )
+    if not busy.starved:
+        verdict = "does not hold: the ticker ran beside a loop that never awaits"
+    elif fixes.starved.any():
+        verdict = "inconclusive here: a fix did not bring the ticker back"
+    else:
+        verdict = "holds: and the fixes work"
+    return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Both “handle the C10M problem (10 million connections)”",
+    anchor="C10M needs kernel tuning and many cores; TechEmpower measures throughput, "
+    "not 10M sockets",
+    tables=("connections",),
+)
+def c10m(t: claims.Tables) -> claims.Finding:
+    summary = connection_summary(t["connections"])
+    biggest = int(summary.connections.max())
+    at_biggest = summary[summary.connections == biggest].set_index("language")
+    kib = at_biggest.kib_per_connection
+    measured = (
+        f"At {biggest:,} loopback connections: Go {kib['go']:.1f} KiB and Rust "
+        f"{kib['rust']:.1f} KiB of server memory per connection; 10M would need "
+        f"≈{kib['go'] * C10M / 2**20:,.0f} GiB (Go) and ≈{kib['rust'] * C10M / 2**20:,.0f} GiB "
+        "(Rust) for that alone."
+    )
+    failed = at_biggest.errors + at_biggest.failed_dials
+    if biggest < C10M:
+        lighter = "Rust" if kib["rust"] < kib["go"] else "Go"
+        verdict = (
+            f"inconclusive here: {biggest:,} connections measured, not 10M; per-connection "
+            f"memory, the part measured, favours {lighter}"
+        )
+    elif (failed == 0).all():
+        verdict = "holds: both served 10M connections without errors"
+    else:
+        verdict = "does not hold: " + ", ".join(failed[failed > 0].index) + " had errors"
+    return claims.Finding(measured, verdict)
