@@ -1,5 +1,5 @@
-"""Part 6 — Case study: Discord's Read States. An LRU cache of read states served at a fixed
-rate, in two Go layouts (with and without GC tuning) and two Rust ones, latency over time."""
+"""Part 6's experiment: an LRU cache of read states served at a fixed rate, in two Go layouts
+(with and without GC tuning) and two Rust ones, latency over time, and the summaries of it."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
-from gorust import charts, data, stats
-from gorust.claims import Claim
+from gorust import data
 from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 
 CHAPTER = "part6"
 FORCED_PERIOD_S = 120  # the Go runtime's forcegcperiod
+# A quiet machine serves these requests in microseconds; when even the bins without a
+# collection have a median p99 of a millisecond, other load hides what the collector does.
 NOISY_P99_US = 1000
+IDIOMATIC = ("Go, pointer LRU", "Rust, HashMap LRU (lru crate)")  # each language's natural cache
 
 
 VARIANTS = (
@@ -55,10 +56,11 @@ def settings(profile: Profile) -> Settings:
             force_every_s=2,
             repetitions=profile.repetitions,
         ),
-        # The real thing: 8M entries, 5.5 minutes, the runtime's own forced collections.
-        # Three runs per variant already take about 80 minutes.
+        # The real thing: 8M entries and the runtime's own forced collections. 250 s of serving
+        # sees two of them (at about 120 s and 240 s after the collection just before serving);
+        # two runs of each of the five variants take about 45 minutes on two cores.
         full=Settings(
-            entries=8_000_000, duration_s=330, bin_ms=1000, force_every_s=0, repetitions=3
+            entries=8_000_000, duration_s=250, bin_ms=1000, force_every_s=0, repetitions=2
         ),
     )
 
@@ -197,7 +199,7 @@ def agreement_lines(result: ReadStateRuns) -> list[str]:
 
 def summary(result: ReadStateRuns) -> pd.DataFrame:
     order = [v.label for v in VARIANTS]
-    runs = result.runs.assign(cpu_s=result.runs.serving_cpu_s + result.runs.gc_cpu_s)
+    runs = result.runs
     table = (
         runs.groupby("variant")
         .agg(
@@ -205,9 +207,12 @@ def summary(result: ReadStateRuns) -> pd.DataFrame:
             p99_us=("p99_us", "median"),
             p999_us=("p999_us", "median"),
             max_us=("max_us", "median"),
-            serving_cpu_s=("serving_cpu_s", "median"),
+            serving_s=("serving_s", "median"),
             gc_cpu_s=("gc_cpu_s", "median"),
-            gc_cycles=("gc_cycles", "median") if "gc_cycles" in runs else ("p50_us", "size"),
+            gc_cycles=("gc_cycles", "median"),
+            stalls=("stalls", "median"),
+            stalls_on_new_thread=("stalls_on_new_thread", "median"),
+            thread_changes=("thread_changes", "median"),
             peak_rss_mib=("peak_rss_bytes", lambda s: s.median() / 2**20),
             runs=("p50_us", "size"),
         )
@@ -241,245 +246,3 @@ def spike_table(result: ReadStateRuns) -> pd.DataFrame:
         )
     order = [v.label for v in VARIANTS]
     return pd.DataFrame(rows).set_index("variant").reindex(order).reset_index()
-
-
-def _latency_over_time_data(result: ReadStateRuns) -> pd.DataFrame:
-    """The first run's p99 and max per bin, long, with Go's collections as spans: one data set
-    for both layers, so that each facet shows its own variant's collections."""
-    first = charts.with_language_names(result.bins[result.bins.repetition == 0])
-    first = first.melt(
-        id_vars=["variant", "Language", "t_s"],
-        value_vars=["p99_us", "max_us"],
-        var_name="statistic",
-        value_name="latency_us",
-    )
-    first["statistic"] = first.statistic.map({"p99_us": "p99", "max_us": "max"})
-    cycles = result.cycles[result.cycles.repetition == 0]
-    spans = cycles[["variant", "start_s", "end_s"]]
-    return pd.concat([first, spans], ignore_index=True)
-
-
-def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
-    order = [v.label for v in VARIANTS]
-    base = alt.Chart(_latency_over_time_data(result))
-    shades = (
-        base.transform_filter("isValid(datum.start_s)")
-        .mark_rect(color="#f3e3a0", opacity=0.8)
-        .encode(
-            x="start_s:Q",
-            x2="end_s:Q",
-            tooltip=[
-                alt.Tooltip("start_s:Q", title="collection starts (s)", format=".2f"),
-                alt.Tooltip("end_s:Q", title="ends (s)", format=".2f"),
-            ],
-        )
-    )
-    lines = (
-        base.transform_filter("isValid(datum.latency_us)")
-        .mark_line(strokeWidth=1.5, point=alt.OverlayMarkDef(size=10))
-        .encode(
-            x=alt.X("t_s:Q", title="time (s); shaded: a Go collection is running"),
-            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title="latency (µs, log)"),
-            color=charts.language_color(),
-            strokeDash=alt.StrokeDash(
-                "statistic:N",
-                sort=["max", "p99"],
-                legend=alt.Legend(
-                    orient="top", title=None, symbolType="stroke", symbolStrokeWidth=2
-                ),
-            ),
-            tooltip=[
-                "variant",
-                "statistic",
-                alt.Tooltip("t_s:Q", title="bin start (s)"),
-                alt.Tooltip("latency_us:Q", title="µs", format=",.1f"),
-            ],
-        )
-    )
-    return (
-        alt.layer(shades, lines)
-        .properties(width=600, height=85)
-        .facet(
-            row=alt.Row(
-                "variant:N",
-                sort=order,
-                title=None,
-                header=charts.row_header(),
-            )
-        )
-        .properties(
-            title=alt.Title(
-                f"Read-state latency over time, per {result.settings.bin_ms} ms bin",
-                subtitle="first run of each variant; 20,000 requests per second; "
-                "collections from GODEBUG=gctrace=1",
-            ),
-            description="p99 and max latency per time bin for five LRU caches, GC cycles shaded",
-        )
-    )
-
-
-def memory_chart(result: ReadStateRuns) -> alt.Chart:
-    first = charts.with_language_names(result.bins[result.bins.repetition == 0])
-    first = first.assign(rss_mib=first.rss_bytes / 2**20)
-    return (
-        alt.Chart(first)
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("t_s:Q", title="time (s)"),
-            y=alt.Y("rss_mib:Q", title="resident memory (MiB)", scale=alt.Scale(zero=False)),
-            color=charts.language_color(),
-            strokeDash=alt.StrokeDash(
-                "variant:N",
-                sort=[v.label for v in VARIANTS],
-                legend=alt.Legend(
-                    orient="right",
-                    title=None,
-                    labelLimit=300,
-                    symbolType="stroke",
-                    symbolStrokeWidth=2,
-                ),
-            ),
-            tooltip=[
-                "variant",
-                alt.Tooltip("t_s:Q", title="s"),
-                alt.Tooltip("rss_mib:Q", title="MiB", format=",.0f"),
-            ],
-        )
-        .properties(
-            title=alt.Title("Memory of the same cache", subtitle="RSS sampled during the run"),
-            description="Resident memory over time for five LRU caches",
-        )
-    )
-
-
-def cpu_chart(result: ReadStateRuns) -> alt.Chart:
-    runs = charts.with_language_names(result.runs)
-    long = runs.melt(
-        id_vars=["variant", "Language", "repetition"],
-        value_vars=["serving_cpu_s", "gc_cpu_s"],
-        var_name="part",
-        value_name="cpu_s",
-    )
-    long["part"] = long.part.map(
-        {"serving_cpu_s": "serving requests", "gc_cpu_s": "garbage collector"}
-    )
-    medians = long.groupby(["variant", "Language", "part"], sort=False).cpu_s.median().reset_index()
-    return (
-        alt.Chart(medians)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "variant:N",
-                sort=[v.label for v in VARIANTS],
-                title=None,
-                axis=alt.Axis(labelLimit=300),
-            ),
-            x=alt.X("cpu_s:Q", title="CPU seconds during the run (median of runs)", stack=True),
-            color=charts.language_color(),
-            opacity=alt.Opacity(
-                "part:N",
-                scale=alt.Scale(
-                    domain=["serving requests", "garbage collector"], range=[1.0, 0.45]
-                ),
-                legend=alt.Legend(orient="top", title=None),
-            ),
-            tooltip=["variant", "part", alt.Tooltip("cpu_s:Q", title="CPU s", format=".3f")],
-        )
-        .properties(
-            title=alt.Title(
-                "CPU spent serving and collecting",
-                subtitle="serving: time inside cache operations; collector: Go's "
-                "/cpu/classes/gc/total:cpu-seconds",
-            ),
-            description="CPU time per variant split into serving and garbage collection",
-        )
-    )
-
-
-def claims(result: ReadStateRuns, table: pd.DataFrame, spikes: pd.DataFrame) -> list[Claim]:
-    spikes = spikes.set_index("variant")
-    # A quiet machine serves these requests in microseconds; when even the bins without a
-    # collection have a p99 of a millisecond, other load hides what the collector does.
-    noisy = spikes.p99_us_without_gc.median() > NOISY_P99_US
-    return [
-        *_spike_claims(result.settings, spikes, noisy),
-        _flat_line_claim(result),
-        _cpu_claim(table),
-    ]
-
-
-def _spike_claims(chosen: Settings, spikes: pd.DataFrame, noisy: bool) -> list[Claim]:
-    pointer = spikes.loc["Go, pointer LRU"]
-    indexed = spikes.loc["Go, pointer-free LRU"]
-    tuned = spikes.loc["Go, pointer LRU, GOGC=off + GOMEMLIMIT"]
-    how = (
-        f"a collection forced every {chosen.force_every_s:g} s (standing in for the runtime's "
-        f"every {FORCED_PERIOD_S} s)"
-        if chosen.force_every_s
-        else f"the runtime's own forced collection every {FORCED_PERIOD_S} s"
-    )
-    spiky = pointer.bins_with_gc > 0 and pointer.p99_us_with_gc > 10 * pointer.p99_us_without_gc
-    calm = indexed.bins_with_gc == 0 or indexed.p99_us_with_gc < 3 * indexed.p99_us_without_gc
-    return [
-        Claim(
-            "“Go's GC caused latency spikes every 2 minutes”",
-            f"Go pointer LRU, {chosen.entries:,} entries, {how}: p99 "
-            f"{pointer.p99_us_with_gc / 1e3:,.2f} ms in bins while a collection ran against "
-            f"{pointer.p99_us_without_gc / 1e3:,.3f} ms in the others (medians over bins).",
-            "Discord 2020: spikes every ~2 minutes from the forced collection scanning the cache",
-            "holds: the collection, not the request load, makes the spike"
-            if spiky
-            else "inconclusive here: the machine was too busy to tell"
-            if noisy
-            else "does not hold here: no spike stands out in the bins with a collection",
-        ),
-        Claim(
-            "What a Go engineer can do today",
-            f"Pointer-free layout: p99 {indexed.p99_us_with_gc / 1e3:,.3f} ms in bins with a "
-            f"collection vs {indexed.p99_us_without_gc / 1e3:,.3f} ms without; "
-            f"GOGC=off + GOMEMLIMIT: {int(tuned.bins_with_gc)} bins with a collection "
-            "(the forced one is skipped when GOGC is off).",
-            "GC guide (Go 1.19+): GOMEMLIMIT; maps and slices without pointers are not scanned",
-            "holds: both remove the spike"
-            if calm and tuned.bins_with_gc == 0 and not noisy
-            else "inconclusive here: the machine was too busy to tell"
-            if noisy
-            else "depends: see the spike table",
-        ),
-    ]
-
-
-def _flat_line_claim(result: ReadStateRuns) -> Claim:
-    rust_rows = [v.label for v in VARIANTS if v.language == "rust"]
-    go_runs = result.runs[result.runs.variant == "Go, pointer LRU"]
-    rust_tail = [
-        stats.ratio_of_medians(go_runs.p999_us, result.runs[result.runs.variant == label].p999_us)
-        for label in rust_rows
-    ]
-    return Claim(
-        "Rust: “Latency became a flat line. No more spikes.”",
-        "p99.9, Go pointer LRU ÷ Rust: "
-        + ", ".join(
-            f"{r.value:.1f}× ({label.split(', ')[1]})"
-            for r, label in zip(rust_tail, rust_rows, strict=True)
-        )
-        + "; Rust has no collection to wait for, its outliers are the machine's.",
-        "Discord 2020: Rust version with no spikes, cache raised to 8M entries",
-        "holds"
-        if all(r.above(1.1) for r in rust_tail)
-        else "inconclusive here: Rust's tail is not clearly below Go's in every run",
-    )
-
-
-def _cpu_claim(table: pd.DataFrame) -> Claim:
-    by_variant = table.set_index("variant")
-    cpu = by_variant.serving_cpu_s + by_variant.gc_cpu_s
-    return Claim(
-        "“CPU usage dropped”",
-        "CPU seconds (serving + collector, medians): "
-        + ", ".join(f"{label}: {cpu[label]:.2f}" for label in table.variant),
-        "Discord 2020: Rust used less CPU",
-        "depends: on the layout — the collector's share is what the Go pointer LRU adds"
-        if cpu["Go, pointer LRU"] > cpu["Go, pointer-free LRU"]
-        else "inconclusive here",
-    )

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -176,6 +177,36 @@ func (s *sampler) run(every time.Duration) {
 	}
 }
 
+// stallCounter counts the stalls of the request loop: a request at least stallNs later than the
+// one before it. It also counts how often the loop found itself on another OS thread than for
+// the request before (the Go scheduler moved the goroutine), and how many stalls began with such
+// a move: a moved goroutine runs on a thread the OS may not have had ready.
+type stallCounter struct {
+	lastThread, threadChanges, stalls, onNewThread int
+	moved                                          bool
+	lastLatency                                    int64
+}
+
+const stallNs = 1_000_000
+
+func (s *stallCounter) thread(id int) {
+	s.moved = s.lastThread != 0 && id != s.lastThread
+	if s.moved {
+		s.threadChanges++
+	}
+	s.lastThread = id
+}
+
+func (s *stallCounter) request(latencyNs int64) {
+	if latencyNs-s.lastLatency >= stallNs {
+		s.stalls++
+		if s.moved {
+			s.onNewThread++
+		}
+	}
+	s.lastLatency = latencyNs
+}
+
 // forceCollections calls runtime.GC() every period, as the runtime's own forcegcperiod does
 // every two minutes — and, like it, only while GOGC is not "off".
 func forceCollections(period time.Duration) {
@@ -238,7 +269,8 @@ func main() {
 	end := start.Add(time.Duration(*durationS * float64(time.Second)))
 	binEnd := start.Add(bin)
 	hits, message, checksum := 0, uint64(0), uint64(0)
-	var serving time.Duration // time spent inside cache operations, without the waiting
+	var serving time.Duration // wall time spent inside cache operations, without the waiting
+	var stalls stallCounter
 	gcCPU := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
 	metrics.Read(gcCPU)
 	gcCPUBefore := gcCPU[0].Value.Float64()
@@ -258,6 +290,7 @@ func main() {
 			emitBin(binEnd.Add(-bin))
 			binEnd = binEnd.Add(bin)
 		}
+		stalls.thread(syscall.Gettid())
 		k := keyOf(g.Below(universe))
 		message++
 		began := time.Now()
@@ -275,6 +308,7 @@ func main() {
 		}
 		serving += time.Since(began)
 		latency := time.Since(due).Nanoseconds()
+		stalls.request(latency)
 		_ = overall.RecordValue(latency)
 		_ = perBin.RecordValue(latency)
 	}
@@ -286,7 +320,8 @@ func main() {
 		"p50_us":    float64(overall.ValueAtQuantile(50)) / 1e3, "p99_us": float64(overall.ValueAtQuantile(99)) / 1e3,
 		"p999_us": float64(overall.ValueAtQuantile(99.9)) / 1e3, "max_us": float64(overall.Max()) / 1e3,
 		"gc_cycles": s.cycles.Load(), "checksum": checksum,
-		"serving_cpu_s": serving.Seconds(), "gc_cpu_s": gcCPU[0].Value.Float64() - gcCPUBefore,
+		"serving_s": serving.Seconds(), "stalls": stalls.stalls, "stalls_on_new_thread": stalls.onNewThread,
+		"thread_changes": stalls.threadChanges, "gc_cpu_s": gcCPU[0].Value.Float64() - gcCPUBefore,
 		"gc_anchor_cycle": anchor[0].Value.Uint64(), "anchor_to_start_s": start.Sub(anchorEnd).Seconds(),
 	})
 }

@@ -119,6 +119,38 @@ impl Cache for BTreeLru {
     }
 }
 
+/// Counts the stalls of the request loop: a request at least `STALL_NS` later than the one
+/// before it. Like the Go program, it also counts how often the loop found itself on another
+/// thread than for the request before, and how many stalls began with such a move (a Rust
+/// loop runs on one thread, so both stay 0: the count checks it).
+#[derive(Default)]
+struct StallCounter {
+    last_thread: Option<std::thread::ThreadId>,
+    thread_changes: u64,
+    stalls: u64,
+    on_new_thread: u64,
+    moved: bool,
+    last_latency: u64,
+}
+
+const STALL_NS: u64 = 1_000_000;
+
+impl StallCounter {
+    fn thread(&mut self, id: std::thread::ThreadId) {
+        self.moved = self.last_thread.is_some_and(|last| last != id);
+        self.thread_changes += u64::from(self.moved);
+        self.last_thread = Some(id);
+    }
+
+    fn request(&mut self, latency_ns: u64) {
+        if latency_ns.saturating_sub(self.last_latency) >= STALL_NS {
+            self.stalls += 1;
+            self.on_new_thread += u64::from(self.moved);
+        }
+        self.last_latency = latency_ns;
+    }
+}
+
 fn new_histogram() -> Result<Histogram<u64>, String> {
     // 1 ns to 10 s at 3 significant digits.
     Histogram::new_with_bounds(1, 10_000_000_000, 3)
@@ -175,8 +207,9 @@ fn main() -> ExitCode {
         let end = start + duration;
         let mut bin_end = start + bin;
         let (mut hits, mut message, mut checksum) = (0_u64, 0_u64, 0_u64);
-        // Time spent inside cache operations, without the waiting.
+        // Wall time spent inside cache operations, without the waiting.
         let mut serving = Duration::ZERO;
+        let mut stalls = StallCounter::default();
         let emit_bin = |per_bin: &mut Histogram<u64>, bin_start: Instant| {
             emit(json!({
                 "t_s": (bin_start - start).as_secs_f64(), "requests": per_bin.len(),
@@ -197,6 +230,7 @@ fn main() -> ExitCode {
                 emit_bin(&mut per_bin, bin_end - bin);
                 bin_end += bin;
             }
+            stalls.thread(std::thread::current().id());
             let key = key_of(g.below(universe));
             message += 1;
             let began = Instant::now();
@@ -215,6 +249,7 @@ fn main() -> ExitCode {
             hits += u64::from(hit);
             serving += began.elapsed();
             let latency = due.elapsed().as_nanos() as u64;
+            stalls.request(latency);
             overall.saturating_record(latency);
             per_bin.saturating_record(latency);
             due += interval;
@@ -227,7 +262,9 @@ fn main() -> ExitCode {
             "p99_us": overall.value_at_quantile(0.99) as f64 / 1e3,
             "p999_us": overall.value_at_quantile(0.999) as f64 / 1e3,
             "max_us": overall.max() as f64 / 1e3, "checksum": checksum,
-            "serving_cpu_s": serving.as_secs_f64(), "gc_cpu_s": 0.0,
+            "serving_s": serving.as_secs_f64(), "gc_cpu_s": 0.0,
+            "stalls": stalls.stalls, "stalls_on_new_thread": stalls.on_new_thread,
+            "thread_changes": stalls.thread_changes,
         }));
         Ok(())
     })

@@ -1,0 +1,135 @@
+"""The numbers and comparison words of Part 6's prose, computed from its saved tables
+(``@claims.facts``); the chapter shows them with ``{glue:text}`part6.…```."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gorust import claims
+from gorust.part6.serving import CHAPTER, ReadStateRuns
+from gorust.part6.verdicts import (
+    INDEXED,
+    POINTER,
+    TABLES,
+    TUNED,
+    go_over_rust,
+    is_calm,
+    pairings,
+    ratio_words,
+    served_cycles,
+    spikes_of,
+    work_s,
+)
+
+# Go's variants that ran no collection while serving, or whose collections leave no mark.
+CALM_GO = (TUNED, INDEXED)
+# A share of stalls at or above this "mostly" begins with a move to another thread.
+MOSTLY = 0.5
+# Go's loop stalls "more often" than Rust's beyond this factor.
+MORE_OFTEN = 1.5
+
+
+def duration(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:,.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:,.1f} ms"
+    return f"{seconds * 1e6:,.0f} µs"
+
+
+def _span(values_us: pd.Series) -> str:
+    """ "0.5–1.7 ms": the range of some runs' values, in one unit."""
+    low, high = values_us.min() / 1e6, values_us.max() / 1e6
+    return f"{duration(low)}–{duration(high)}" if low != high else duration(low)
+
+
+def _collection_s(cycles: pd.DataFrame, variant: str) -> float:
+    return float(cycles[cycles.variant == variant].duration_s.median())
+
+
+@claims.facts(CHAPTER, tables=TABLES)
+def collection_facts(t: claims.Tables) -> dict[str, str]:
+    runs = ReadStateRuns.from_tables(t)
+    pointer_s = _collection_s(runs.cycles, POINTER)
+    indexed_s = _collection_s(runs.cycles, INDEXED)
+    tuned = served_cycles(runs.cycles, TUNED)
+    return {
+        "part6.entries": f"{runs.settings.entries:,}",
+        "part6.pointer_gc": duration(pointer_s),
+        "part6.indexed_gc": duration(indexed_s),
+        "part6.indexed_gc_vs": (
+            f"{pointer_s / indexed_s:,.0f}× shorter than the pointer LRU's"
+            if indexed_s < pointer_s
+            else "no shorter than the pointer LRU's"
+        ),
+        "part6.indexed_mark": (
+            "they leave no mark on latency"
+            if is_calm(spikes_of(t).loc[INDEXED])
+            else "they still show in latency"
+        ),
+        "part6.tuned_words": (
+            "the forced collection never happened at all"
+            if tuned == 0
+            else f"{tuned} collections still ran while serving"
+        ),
+    }
+
+
+def _median_per_run(runs: pd.DataFrame, labels: tuple[str, ...], column: str) -> float:
+    return float(runs[runs.variant.isin(labels)][column].median())
+
+
+def _tail_cause(go_stalls: float, rust_stalls: float, share: float) -> str:
+    if go_stalls <= MORE_OFTEN * rust_stalls:
+        return (
+            "Go's loop stalls about as often as Rust's: what separates their tails here is not "
+            "a stall the Go runtime adds."
+        )
+    if share >= MOSTLY:
+        return (
+            "Most of Go's stalls begin with such a move: the goroutine resumed on an OS thread "
+            "that had to wait for a processor. That is Go's scheduler on a small shared "
+            "machine, not its collector."
+        )
+    return (
+        "Go's loop stalls more often than Rust's, but few of its stalls begin with a move to "
+        "another thread, so the move is not the cause. What Go has and Rust's loop has not is "
+        "the runtime's other threads — sysmon, which preempts a goroutine that runs too long, "
+        "the timers, an idle processor's thread looking for work — competing with the loop "
+        "for two shared cores; this experiment does not tell which of them it is."
+    )
+
+
+@claims.facts(CHAPTER, tables=("read_states",))
+def tail_facts(t: claims.Tables) -> dict[str, str]:
+    runs = t["read_states"]
+    rust = tuple(runs[runs.language == "rust"].variant.unique())
+    calm = runs[runs.variant.isin(CALM_GO)]
+    go_stalls = _median_per_run(runs, CALM_GO, "stalls")
+    rust_stalls = _median_per_run(runs, rust, "stalls")
+    moved = calm.stalls_on_new_thread.sum()
+    share = moved / calm.stalls.sum() if calm.stalls.sum() else 0.0
+    return {
+        "part6.go_calm_p999": _span(calm.p999_us),
+        "part6.rust_p999": _span(runs[runs.variant.isin(rust)].p999_us),
+        "part6.go_stalls": f"{go_stalls:g}",
+        "part6.rust_stalls": f"{rust_stalls:g}",
+        "part6.go_thread_changes": f"{_median_per_run(runs, CALM_GO, 'thread_changes'):g}",
+        "part6.stalls_on_new_thread": f"{int(moved)} of {int(calm.stalls.sum())}",
+        "part6.tail_cause": _tail_cause(go_stalls, rust_stalls, share),
+    }
+
+
+@claims.facts(CHAPTER, tables=("read_states",))
+def pairing_facts(t: claims.Tables) -> dict[str, str]:
+    runs = t["read_states"]
+    tail = go_over_rust(runs, runs.p999_us)
+    work = go_over_rust(runs, work_s(runs))
+    best_go, best_rust = pairings(runs, runs.p999_us)["best of each"]
+    return {
+        "part6.tail_idiomatic": ratio_words(tail["idiomatic"]),
+        "part6.tail_best": ratio_words(tail["best of each"]),
+        "part6.tail_best_pair": f"{best_go} against {best_rust}",
+        "part6.work_idiomatic": ratio_words(work["idiomatic"]),
+        "part6.work_best": ratio_words(work["best of each"]),
+    }

@@ -1,0 +1,138 @@
+"""Part 6's rules flip: each is fed the recorded tables changed on both sides of its
+threshold, and its verdict word follows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from gorust.part6 import facts, verdicts
+from gorust.part6.serving import with_gc_marks
+from tests.conftest import changed, recorded_tables, verdict_word
+
+POINTER, TUNED, INDEXED = verdicts.POINTER, verdicts.TUNED, verdicts.INDEXED
+RUST_HASHMAP = verdicts.RUST_HASHMAP
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, pd.DataFrame]:
+    return recorded_tables("part6")
+
+
+def _bins_p99(bins: pd.DataFrame, variant: str | None, p99_us: float) -> pd.DataFrame:
+    """Every bin of ``variant`` (of all variants when None) with this p99."""
+    chosen = bins.variant.eq(variant) if variant else slice(None)
+    bins.loc[chosen, "p99_us"] = p99_us
+    return bins
+
+
+def _own_cycles(cycles: pd.DataFrame, gap_s: float) -> pd.DataFrame:
+    """The pointer LRU's collections started by the runtime itself, ``gap_s`` apart: the
+    second of each run moved ``gap_s`` after the first."""
+    cycles["forced"] = False
+    for _, run in cycles[cycles.variant == POINTER].groupby("repetition"):
+        first, *later = run.index
+        for n, index in enumerate(later, start=1):
+            for column in ("start_s", "end_s"):
+                cycles.loc[index, column] = cycles.loc[first, column] + n * gap_s
+    return cycles
+
+
+def _spiky(recorded: dict) -> dict:
+    """The pointer LRU with a clear spike in the bins with a collection, calm elsewhere."""
+    bins = recorded["read_states_bins"]
+    marked = with_gc_marks(bins, recorded["read_states_gc_cycles"], 0.25)
+    quiet = changed(recorded, "read_states_bins", lambda b: _bins_p99(b, None, 20.0))
+    spike = marked.gc_in_bin & (marked.variant == POINTER)
+    quiet["read_states_bins"].loc[spike, "p99_us"] = 5_000.0
+    return quiet
+
+
+def test_gc_spikes_flips(recorded: dict) -> None:
+    rule = verdicts.gc_spikes
+    spiky = _spiky(recorded)
+    # The program forced the collections: a spike, but no period of the runtime's own.
+    assert rule(spiky).verdict.startswith("inconclusive here: a forced collection makes")
+    every_2_min = changed(spiky, "read_states_gc_cycles", lambda c: _own_cycles(c, 121.0))
+    assert verdict_word(rule, every_2_min) == "holds"
+    every_30_s = changed(spiky, "read_states_gc_cycles", lambda c: _own_cycles(c, 30.0))
+    assert verdict_word(rule, every_30_s) == "depends"
+    flat = changed(every_2_min, "read_states_bins", lambda b: _bins_p99(b, None, 20.0))
+    assert verdict_word(rule, flat) == "does not hold here"
+    busy = changed(every_2_min, "read_states_bins", lambda b: _bins_p99(b, None, 5_000.0))
+    assert rule(busy).verdict.startswith("inconclusive here: the machine was too busy")
+
+
+def _one_tuned_cycle(cycles: pd.DataFrame) -> pd.DataFrame:
+    extra = cycles[cycles.variant == POINTER].head(1).assign(variant=TUNED)
+    return pd.concat([cycles, extra], ignore_index=True)
+
+
+def test_go_remedies_flips(recorded: dict) -> None:
+    rule = verdicts.go_remedies
+    calm = _spiky(recorded)
+    assert verdict_word(rule, calm) == "holds"
+    collected = changed(calm, "read_states_gc_cycles", _one_tuned_cycle)
+    assert rule(collected).verdict == "depends: GOGC=off still collected"
+    marked = with_gc_marks(calm["read_states_bins"], calm["read_states_gc_cycles"], 0.25)
+    spiky_index = calm["read_states_bins"].copy()
+    spiky_index.loc[marked.gc_in_bin & (marked.variant == INDEXED), "p99_us"] = 5_000.0
+    indexed_spikes = {**calm, "read_states_bins": spiky_index}
+    assert rule(indexed_spikes).verdict == "depends: the pointer-free layout still spikes"
+    busy = changed(calm, "read_states_bins", lambda b: _bins_p99(b, None, 5_000.0))
+    assert verdict_word(rule, busy) == "inconclusive here"
+
+
+def _scaled(runs: pd.DataFrame, column: str, language: str, factors: list[float]) -> pd.DataFrame:
+    """``column`` of each of the language's variants: its runs set to Go's pointer-free
+    runs' median times ``factors``, in turn."""
+    base = runs[runs.variant == INDEXED][column].median()
+    for variant in runs[runs.language == language].variant.unique():
+        chosen = runs.variant == variant
+        runs.loc[chosen, column] = [base * factors[i % len(factors)] for i in range(chosen.sum())]
+    return runs
+
+
+def _go_fixed(runs: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Every Go run: the pointer LRU 10× the pointer-free layout, the others equal to it."""
+    base = runs[runs.variant == INDEXED][column].median()
+    runs.loc[runs.language == "go", column] = base
+    runs.loc[runs.variant == POINTER, column] = 10 * base
+    return runs
+
+
+def _assert_lower_in_rust_flips(rule, column: str, recorded: dict) -> None:
+    fixed = changed(recorded, "read_states", lambda r: _go_fixed(r, column))
+    fixed["read_states"]["gc_cpu_s"] = 0.0  # work is serving only: the column decides
+
+    def rust(factors: list[float]) -> dict:
+        return changed(fixed, "read_states", lambda r: _scaled(r, column, "rust", factors))
+
+    assert verdict_word(rule, rust([0.2, 0.3])) == "holds"
+    assert verdict_word(rule, rust([1.0, 0.98])) == "depends"
+    assert verdict_word(rule, rust([20.0, 25.0])) == "does not hold"
+    # Rust's runs spread across the pointer LRU's: the range cannot tell.
+    assert verdict_word(rule, rust([2.0, 30.0, 2.5])) == "inconclusive here"
+
+
+def test_flat_line_flips(recorded: dict) -> None:
+    _assert_lower_in_rust_flips(verdicts.flat_line, "p999_us", recorded)
+
+
+def test_cpu_usage_flips(recorded: dict) -> None:
+    _assert_lower_in_rust_flips(verdicts.cpu_usage, "serving_s", recorded)
+
+
+def test_the_tail_cause_follows_the_stall_counts(recorded: dict) -> None:
+    def counted(go: int, rust: int, moved: int) -> str:
+        def change(runs: pd.DataFrame) -> pd.DataFrame:
+            runs["stalls"] = [go if lang == "go" else rust for lang in runs.language]
+            runs["stalls_on_new_thread"] = [moved if lang == "go" else 0 for lang in runs.language]
+            return runs
+
+        tables = changed(recorded, "read_states", change)
+        return facts.tail_facts(tables)["part6.tail_cause"]
+
+    assert counted(3, 3, 0).startswith("Go's loop stalls about as often")
+    assert counted(10, 2, 8).startswith("Most of Go's stalls")
+    assert counted(10, 2, 1).startswith("Go's loop stalls more often")
