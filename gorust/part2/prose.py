@@ -126,8 +126,9 @@ def _saturation(runs: pd.DataFrame) -> str:
     cores = int(runs.cores.max())
     if saturated.empty:
         return (
-            f"no run saturated the machine: server and client kept at most "
-            f"{busy.max().max():.0%} of its {cores} cores busy"
+            f"server and client by themselves never kept the machine's {cores} cores "
+            f"{SATURATED:.0%} busy (at most {busy.max().max():.0%}), so no slow round trip here "
+            "comes from the servers saturating it"
         )
     counts = " and ".join(f"{int(c):,}" for c in saturated.index)
     shares = ", ".join(f"{NAMES[lang]} {saturated[lang].min():.0%}" for lang in saturated.columns)
