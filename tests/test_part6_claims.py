@@ -124,8 +124,9 @@ def test_cpu_usage_flips(recorded: dict) -> None:
 
 
 def test_the_tail_cause_follows_the_stall_counts(recorded: dict) -> None:
-    def counted(go: int, rust: int, moved: int) -> str:
+    def counted(go: int, rust: int, moved: int, rust_p99_us: float = 5.0) -> str:
         def change(runs: pd.DataFrame) -> pd.DataFrame:
+            runs.loc[runs.language == "rust", "p99_us"] = rust_p99_us
             runs["stalls"] = [go if lang == "go" else rust for lang in runs.language]
             runs["stalls_on_new_thread"] = [moved if lang == "go" else 0 for lang in runs.language]
             return runs
@@ -136,3 +137,4 @@ def test_the_tail_cause_follows_the_stall_counts(recorded: dict) -> None:
     assert counted(3, 3, 0).startswith("Go's loop stalls about as often")
     assert counted(10, 2, 8).startswith("Most of Go's stalls")
     assert counted(10, 2, 1).startswith("Go's loop stalls more often")
+    assert "too busy" in counted(10, 2, 8, rust_p99_us=5_000.0)

@@ -183,28 +183,24 @@ func (s *sampler) run(every time.Duration) {
 // a move: a moved goroutine runs on a thread the OS may not have had ready.
 type stallCounter struct {
 	lastThread, threadChanges, stalls, onNewThread int
-	moved                                          bool
 	lastLatency                                    int64
 }
 
 const stallNs = 1_000_000
 
-func (s *stallCounter) thread(id int) {
-	s.moved = s.lastThread != 0 && id != s.lastThread
-	if s.moved {
+// observe takes one request: the OS thread it ran on and its latency.
+func (s *stallCounter) observe(thread int, latencyNs int64) {
+	moved := s.lastThread != 0 && thread != s.lastThread
+	if moved {
 		s.threadChanges++
 	}
-	s.lastThread = id
-}
-
-func (s *stallCounter) request(latencyNs int64) {
 	if latencyNs-s.lastLatency >= stallNs {
 		s.stalls++
-		if s.moved {
+		if moved {
 			s.onNewThread++
 		}
 	}
-	s.lastLatency = latencyNs
+	s.lastThread, s.lastLatency = thread, latencyNs
 }
 
 // forceCollections calls runtime.GC() every period, as the runtime's own forcegcperiod does
@@ -290,7 +286,6 @@ func main() {
 			emitBin(binEnd.Add(-bin))
 			binEnd = binEnd.Add(bin)
 		}
-		stalls.thread(syscall.Gettid())
 		k := keyOf(g.Below(universe))
 		message++
 		began := time.Now()
@@ -308,9 +303,10 @@ func main() {
 		}
 		serving += time.Since(began)
 		latency := time.Since(due).Nanoseconds()
-		stalls.request(latency)
 		_ = overall.RecordValue(latency)
 		_ = perBin.RecordValue(latency)
+		// After the request is timed, so that the system call is not part of its latency.
+		stalls.observe(syscall.Gettid(), latency)
 	}
 	emitBin(binEnd.Add(-bin))
 	metrics.Read(gcCPU)

@@ -129,24 +129,21 @@ struct StallCounter {
     thread_changes: u64,
     stalls: u64,
     on_new_thread: u64,
-    moved: bool,
     last_latency: u64,
 }
 
 const STALL_NS: u64 = 1_000_000;
 
 impl StallCounter {
-    fn thread(&mut self, id: std::thread::ThreadId) {
-        self.moved = self.last_thread.is_some_and(|last| last != id);
-        self.thread_changes += u64::from(self.moved);
-        self.last_thread = Some(id);
-    }
-
-    fn request(&mut self, latency_ns: u64) {
+    /// Takes one request: the thread it ran on and its latency.
+    fn observe(&mut self, thread: std::thread::ThreadId, latency_ns: u64) {
+        let moved = self.last_thread.is_some_and(|last| last != thread);
+        self.thread_changes += u64::from(moved);
         if latency_ns.saturating_sub(self.last_latency) >= STALL_NS {
             self.stalls += 1;
-            self.on_new_thread += u64::from(self.moved);
+            self.on_new_thread += u64::from(moved);
         }
+        self.last_thread = Some(thread);
         self.last_latency = latency_ns;
     }
 }
@@ -230,7 +227,6 @@ fn main() -> ExitCode {
                 emit_bin(&mut per_bin, bin_end - bin);
                 bin_end += bin;
             }
-            stalls.thread(std::thread::current().id());
             let key = key_of(g.below(universe));
             message += 1;
             let began = Instant::now();
@@ -249,9 +245,10 @@ fn main() -> ExitCode {
             hits += u64::from(hit);
             serving += began.elapsed();
             let latency = due.elapsed().as_nanos() as u64;
-            stalls.request(latency);
             overall.saturating_record(latency);
             per_bin.saturating_record(latency);
+            // After the request is timed, as in the Go program.
+            stalls.observe(std::thread::current().id(), latency);
             due += interval;
         }
         emit_bin(&mut per_bin, bin_end - bin);
