@@ -124,17 +124,27 @@ def test_cpu_usage_flips(recorded: dict) -> None:
 
 
 def test_the_tail_cause_follows_the_stall_counts(recorded: dict) -> None:
-    def counted(go: int, rust: int, moved: int, rust_p99_us: float = 5.0) -> str:
+    def cause(go: int, rust: int, on_move: int, moves: int = 100, rust_p99_us: float = 5.0) -> str:
+        """The explanation when each Go run stalled ``go`` times, ``on_move`` of them right
+        after one of its ``moves`` to another thread, and each Rust run ``rust`` times."""
+
         def change(runs: pd.DataFrame) -> pd.DataFrame:
-            runs.loc[runs.language == "rust", "p99_us"] = rust_p99_us
-            runs["stalls"] = [go if lang == "go" else rust for lang in runs.language]
-            runs["stalls_on_new_thread"] = [moved if lang == "go" else 0 for lang in runs.language]
+            is_go = runs.language == "go"
+            runs.loc[~is_go, "p99_us"] = rust_p99_us
+            runs["requests"] = 100_000
+            runs["stalls"] = [go if g else rust for g in is_go]
+            runs["stalls_on_new_thread"] = [on_move if g else 0 for g in is_go]
+            runs["thread_changes"] = [moves if g else 0 for g in is_go]
             return runs
 
-        tables = changed(recorded, "read_states", change)
-        return facts.tail_facts(tables)["part6.tail_cause"]
+        return facts.tail_facts(changed(recorded, "read_states", change))["part6.tail_cause"]
 
-    assert counted(3, 3, 0).startswith("Go's loop stalls about as often")
-    assert counted(10, 2, 8).startswith("Most of Go's stalls")
-    assert counted(10, 2, 1).startswith("Go's loop stalls more often")
-    assert "too busy" in counted(10, 2, 8, rust_p99_us=5_000.0)
+    # 3 of 100 moves stall, against 1 in 100,000 other requests.
+    assert cause(4, 0, 3).startswith("Most of Go's stalls begin with such a move")
+    assert cause(30, 0, 3).startswith("A move made a stall")
+    assert "busy" in cause(4, 0, 3, rust_p99_us=5_000.0)
+    # A move stalls as often as any request.
+    assert cause(3, 3, 0).startswith("Go's loop stalls about as often")
+    assert cause(30, 3, 0).startswith("Go's loop stalls more often")
+    assert cause(30, 3, 0, rust_p99_us=5_000.0).startswith("Moves do not make stalls likelier")
+    assert cause(30, 3, 0, moves=0).startswith("Go's loop stalls more often")
