@@ -169,5 +169,8 @@ def test_the_prose_follows_the_tables(recorded: dict) -> None:
     calm = claims.glued_values("part2", changed(recorded, "connections", idle))
     assert calm["part2.saturation"].startswith("server and client by themselves never")
     assert glued["part2.goroutine_vs_stack"].endswith("its 2 KiB initial stack")
+    assert glued["part2.fixes"] == "Both fixes bring the ticker back"
+    broken = changed(recorded, "preemption", _lateness("Rust + yield_now()", None))
+    assert claims.glued_values("part2", broken)["part2.fixes"] == "Not both fixes worked"
     heavy = changed(recorded, "task_memory", _per_task_added(GO, 8 * 1024))
     assert claims.glued_values("part2", heavy)["part2.goroutine_vs_stack"].startswith("well over")

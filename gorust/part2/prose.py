@@ -92,7 +92,17 @@ def preemption_facts(t: claims.Tables) -> dict[str, str]:
             ("Rust + spawn_blocking()", "spawn_blocking"),
         )
     ]
+    off = summary.loc["Go, GODEBUG=asyncpreemptoff=1", "starved"]
+    tokio = summary.loc["Rust tokio current_thread", "starved"]
+    fixed = not summary.loc[["Rust + yield_now()", "Rust + spawn_blocking()"], "starved"].any()
     return {
+        "part2.asyncpreemptoff": (
+            "the ticker waits for the loop"
+            + (", exactly as it does under tokio" if off == tokio else "")
+            if off
+            else "yet here the ticker did not wait for the loop"
+        ),
+        "part2.fixes": "Both fixes bring the ticker back" if fixed else "Not both fixes worked",
         "part2.go_worst_ms": f"{summary.loc['Go, GOMAXPROCS=1', 'max_ms']:.1f} ms",
         "part2.fix_lateness": f"a median lateness of {' and '.join(fixes)}, "
         f"against {go:.2f} ms under Go",
