@@ -174,6 +174,12 @@ def test_rust_generics_flips(recorded: dict) -> None:
         return cost
 
     assert verdict_word(rule, changed(recorded, "generics_cost", equal_max)) == "holds"
+    assert "no dispatch cost" in rule(recorded).verdict
+    dispatch = changed(
+        recorded, "generics_cost", lambda c: _scaled(c, "rust", "generic", 2.0, "area")
+    )
+    assert verdict_word(rule, dispatch) == "depends"
+    assert "a trait-bound method call costs area(Rect) generic 2" in rule(dispatch).verdict
     noisy = changed(recorded, "generics_cost", lambda c: _noisy(c, "rust", "sum"))
     assert verdict_word(rule, noisy) == "inconclusive here"
 
