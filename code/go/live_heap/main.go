@@ -61,13 +61,29 @@ func serve(heap []*record, g *inputs.SplitMix64, id *uint64, responseBytes int) 
 	lastResponse = r
 }
 
+// The metrics read around each window, by position (see the constants below). Pauses come
+// as two histograms: "total" runs from the request to stop the world until it restarts;
+// "stopping" is the part spent waiting for every goroutine to reach a safe point. Their
+// difference is the work done while the world is stopped.
 var metricNames = []string{
 	"/gc/cycles/total:gc-cycles",
 	"/sched/pauses/total/gc:seconds",
 	"/cpu/classes/gc/total:cpu-seconds",
 	"/cpu/classes/total:cpu-seconds",
 	"/gc/heap/live:bytes",
+	"/sched/pauses/stopping/gc:seconds",
+	"/gc/heap/allocs:bytes",
 }
+
+const (
+	gcCycles = iota
+	totalPauses
+	gcCPU
+	allCPU
+	liveHeap
+	stoppingPauses
+	allocatedBytes
+)
 
 func readMetrics() []metrics.Sample {
 	samples := make([]metrics.Sample, len(metricNames))
@@ -161,26 +177,34 @@ func main() {
 			serve(heap, g, &id, *responseBytes)
 			_ = histogram.RecordValue(time.Since(due).Nanoseconds())
 		}
+
+		window := time.Since(start)
 		after := readMetrics()
 		close(stopForcing)
 
-		beforePauses, afterPauses := before[1].Value.Float64Histogram(), after[1].Value.Float64Histogram()
+		beforePauses, afterPauses := before[totalPauses].Value.Float64Histogram(), after[totalPauses].Value.Float64Histogram()
 		p50, pauses := pauseQuantile(beforePauses, afterPauses, 0.50)
 		p99, _ := pauseQuantile(beforePauses, afterPauses, 0.99)
 		pmax, _ := pauseQuantile(beforePauses, afterPauses, 1.0)
+		beforeStops, afterStops := before[stoppingPauses].Value.Float64Histogram(), after[stoppingPauses].Value.Float64Histogram()
+		stopP50, _ := pauseQuantile(beforeStops, afterStops, 0.50)
+		stopP99, _ := pauseQuantile(beforeStops, afterStops, 0.99)
+		stopMax, _ := pauseQuantile(beforeStops, afterStops, 1.0)
 		// The runtime updates its CPU estimates when a cycle ends: with no cycle, no share.
 		var gcCPUFraction any
-		if allCPU := after[3].Value.Float64() - before[3].Value.Float64(); allCPU > 0 {
-			gcCPUFraction = (after[2].Value.Float64() - before[2].Value.Float64()) / allCPU
+		if all := after[allCPU].Value.Float64() - before[allCPU].Value.Float64(); all > 0 {
+			gcCPUFraction = (after[gcCPU].Value.Float64() - before[gcCPU].Value.Float64()) / all
 		}
 		measure.Emit(measure.Record{
-			"records": len(heap), "requests": histogram.TotalCount(),
+			"records": len(heap), "requests": histogram.TotalCount(), "window_s": window.Seconds(),
 			"p50_ns": histogram.ValueAtQuantile(50), "p99_ns": histogram.ValueAtQuantile(99),
 			"p999_ns": histogram.ValueAtQuantile(99.9), "p9999_ns": histogram.ValueAtQuantile(99.99),
 			"max_ns": histogram.Max(), "rss_bytes": measure.ResidentBytes(),
-			"live_heap_bytes": after[4].Value.Uint64(),
-			"gc_cycles":       after[0].Value.Uint64() - before[0].Value.Uint64(),
+			"live_heap_bytes": after[liveHeap].Value.Uint64(),
+			"allocated_bytes": after[allocatedBytes].Value.Uint64() - before[allocatedBytes].Value.Uint64(),
+			"gc_cycles":       after[gcCycles].Value.Uint64() - before[gcCycles].Value.Uint64(),
 			"gc_pauses":       pauses, "pause_p50_s": p50, "pause_p99_s": p99, "pause_max_s": pmax,
+			"stop_p50_s": stopP50, "stop_p99_s": stopP99, "stop_max_s": stopMax,
 			"gc_cpu_fraction": gcCPUFraction,
 		})
 		for _, q := range []float64{50, 90, 99, 99.9, 99.99, 100} {

@@ -1,0 +1,128 @@
+"""Part 3's charts of the live-heap runs: pauses, request latency and memory."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from gorust import charts
+from gorust.part3.heap import RATE, HeapRuns, is_forced
+
+ARTICLE_PAUSE_US = 500
+GO18_PAUSE_US = 100
+PAUSE_STATISTICS = {
+    "pause_p99_us": "p99, whole pause",
+    "stop_p99_us": "p99, stopping only",
+    "pause_max_us": "worst of all runs",
+}
+
+
+def pause_chart(pauses: pd.DataFrame) -> alt.FacetChart:
+    long = pauses.melt(
+        id_vars=["case", "live_heap_mib"],
+        value_vars=list(PAUSE_STATISTICS),
+        var_name="statistic",
+        value_name="pause_us",
+    )
+    long["statistic"] = long.statistic.map(PAUSE_STATISTICS)
+    long = long[long.pause_us > 0]  # a log scale has no zero
+    x = alt.X(
+        "live_heap_mib:Q",
+        scale=alt.Scale(type="log", nice=False, padding=30),
+        title="live heap after the cycle (MiB, log)",
+    )
+    y = alt.Y("pause_us:Q", scale=alt.Scale(type="log"), title="stop-the-world pause (µs, log)")
+    lines = (
+        alt.Chart()
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "statistic:N",
+                sort=list(PAUSE_STATISTICS.values()),
+                scale=alt.Scale(range=[charts.COLORS["Go"], "#7fb8c9", "#333"]),
+                title=None,
+            ),
+            tooltip=[
+                alt.Tooltip("live_heap_mib:Q", title="live heap (MiB)", format=",.0f"),
+                "statistic",
+                alt.Tooltip("pause_us:Q", title="µs", format=",.0f"),
+            ],
+        )
+    )
+    references = (
+        alt.Chart().mark_rule(color="#888", strokeDash=[5, 4]).encode(y=alt.datum(ARTICLE_PAUSE_US))
+    )
+    go18 = alt.Chart().mark_rule(color="#bbb", strokeDash=[2, 3]).encode(y=alt.datum(GO18_PAUSE_US))
+    return (
+        alt.layer(references, go18, lines, data=long)
+        .properties(width=260, height=220)
+        .facet(column=alt.Column("case:N", title=None, header=alt.Header(labelFontWeight="bold")))
+        .properties(
+            title=alt.Title(
+                "Go's stop-the-world pauses as the live heap grows",
+                subtitle="runtime/metrics /sched/pauses/total/gc and /stopping/gc; median of "
+                "runs' p99 (worst: maximum of all runs); dashed: the article's “<500 µs”, "
+                "dotted: Go 1.8's “usually under 100 µs”",
+            ),
+            description="GC pause percentiles against live heap size, natural and forced "
+            "collections, with the article's claim",
+        )
+    )
+
+
+def latency_chart(runs: HeapRuns) -> alt.FacetChart:
+    plain = runs.latency[~is_forced(runs.latency)]
+    medians = (
+        plain.groupby(["language", "records", "percentile"], sort=False)
+        .latency_ns.median()
+        .reset_index()
+    )
+    medians["latency_us"] = medians.latency_ns / 1e3
+    return charts.percentile_distribution(
+        medians,
+        facet="records",
+        facet_unit="records",
+        y_title="request latency (µs, log)",
+        width=200,
+        height=240,
+    ).properties(
+        title=alt.Title(
+            f"Request latency against a live heap, {RATE:,} requests per second",
+            subtitle="measured from when each request was due; Go at GOGC=100; median of runs",
+        ),
+        description="Latency percentile distributions, Go and Rust, per heap size",
+    )
+
+
+def memory_chart(runs: HeapRuns) -> alt.Chart:
+    plain = runs.windows[~is_forced(runs.windows)]
+    frame = charts.with_language_names(
+        plain.groupby(["language", "records"], sort=False)
+        .agg(rss_bytes=("rss_bytes", "median"), live_heap_bytes=("live_heap_bytes", "median"))
+        .reset_index()
+    )
+    frame["rss_mib"] = frame.rss_bytes / 2**20
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
+        .encode(
+            x=alt.X("records:Q", scale=alt.Scale(type="log"), title="live records (log)"),
+            y=alt.Y("rss_mib:Q", scale=alt.Scale(type="log"), title="resident memory (MiB, log)"),
+            color=charts.language_color(),
+            tooltip=[
+                "Language",
+                alt.Tooltip("records:Q", format=","),
+                alt.Tooltip("rss_mib:Q", title="RSS (MiB)", format=",.0f"),
+                alt.Tooltip("live_heap_bytes:Q", title="Go live heap (bytes)", format=","),
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                "Memory for the same live data",
+                subtitle="RSS at the end of each request window (median of runs)",
+            ),
+            description="Resident memory against live records, Go and Rust",
+        )
+    )
