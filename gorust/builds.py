@@ -12,18 +12,21 @@ repository with an empty cache of its own, and every edit is made in a copy.
 - cold builds in empty caches: ``cold_go_build`` (``go_std`` says whether Go's standard
   library is compiled beforehand or timed with the rest) and ``cold_cargo_build``;
 - rebuilds after a one-line edit: ``OneLineEdit`` and ``Rebuild``;
+- ``sources_key``: what a cold build depends on (sources, lock files, toolchains), to key a
+  cached measurement on;
 - ``stripped_size`` (GNU strip), and dependency lists: ``go_list``, ``go_std_packages``,
   ``go_linked_modules``, ``cargo_tree``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -175,6 +178,19 @@ def workspace_files(
             f'name = "{package}"\n'.encode(), f'name = "{renamed}"\n'.encode(), 1
         )
     return files
+
+
+def sources_key(files: Iterable[Path], root: Path, *facts: str) -> str:
+    """A short key for a build measurement: the sha256 of each file's path (relative to
+    ``root``) and content, in path order, and of ``facts`` (toolchain versions, settings).
+    A measurement is reused only under the same key, so never for other code than it built,
+    whatever the commit says (a commit cannot vouch for uncommitted files)."""
+    hashed = hashlib.sha256()
+    for path in sorted(set(files)):
+        hashed.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for fact in facts:
+        hashed.update(fact.encode() + b"\0")
+    return hashed.hexdigest()[:16]
 
 
 def _as_it_is(_relative: Path, content: bytes) -> bytes:

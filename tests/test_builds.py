@@ -120,3 +120,19 @@ def test_a_missing_tool_names_its_package(monkeypatch):
     monkeypatch.setenv("PATH", "")
     with pytest.raises(builds.ToolMissing, match="apt-get install binutils"):
         builds.require_tool("strip", "binutils", needed_by="Part 4")
+
+
+def test_a_sources_key_changes_with_any_file_its_path_or_a_fact(tmp_path):
+    source, lock = tmp_path / "main.rs", tmp_path / "Cargo.lock"
+    source.write_text("fn main() {}\n")
+    lock.write_text("version = 4\n")
+    key = builds.sources_key([source, lock], tmp_path, "rustc 1.95")
+    assert key == builds.sources_key([lock, source], tmp_path, "rustc 1.95")  # any order
+    assert key != builds.sources_key([source, lock], tmp_path, "rustc 1.96")
+    lock.write_text("version = 3\n")
+    assert key != builds.sources_key([source, lock], tmp_path, "rustc 1.95")
+    lock.write_text("version = 4\n")
+    moved = tmp_path / "src"
+    moved.mkdir()
+    source.rename(moved / "main.rs")
+    assert key != builds.sources_key([moved / "main.rs", lock], tmp_path, "rustc 1.95")

@@ -12,7 +12,7 @@ from IPython.display import Markdown
 
 from gorust import claims, part4, paths, postgres, replay, runs
 from gorust.part4 import building, contract_suite, source
-from tests.conftest import checked_output, claims_match_recording, snapshot, table
+from tests.conftest import checked_output, snapshot, table
 
 
 def _alive(pid: int) -> bool:
@@ -111,18 +111,52 @@ def _refuse_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(subprocess, "Popen", refuse)
 
 
-def test_quick_live_cold_builds_show_and_save_the_reference_ones(monkeypatch, live_results):
-    """Live in the quick profile, the cold builds are the reference's, labelled with when
-    they were recorded, and saved with the live results; nothing is compiled."""
+def test_quick_live_cold_builds_reuse_a_measurement_of_the_same_sources_only(
+    monkeypatch, live_results, tmp_path
+):
+    """Live in the quick profile, a cold-build measurement this machine made under the same
+    sources key is shown (labelled as reused) and saved with the live results; nothing is
+    compiled. Under another key it would not be found."""
     monkeypatch.setenv(replay.MODE_VARIABLE, "live")
     monkeypatch.setenv("GVR_PROFILE", "quick")
+    monkeypatch.setenv("GVR_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(building, "cold_build_key", lambda: "same-sources")
     _refuse_processes(monkeypatch)
-    reference = pd.read_csv(paths.DATA / "part4" / "cold_build.csv")
+    recorded = table("part4", "cold_build").drop(columns="reused")
+    earlier = recorded.assign(sources_key="same-sources")
+    cache = tmp_path / "part4" / "cold-builds-same-sources.csv"
+    cache.parent.mkdir(parents=True)
+    earlier.to_csv(cache, index=False)
     cold = part4.cold_builds()
-    pd.testing.assert_frame_equal(cold.drop(columns="when"), reference)
-    assert cold.when.str.startswith("recorded ").all()
+    pd.testing.assert_frame_equal(cold.drop(columns=["when", "reused"]), earlier)
+    assert cold.reused.all() and cold.when.str.startswith("reused: measured ").all()
     saved = pd.read_csv(live_results / "part4" / "cold_build.csv")
-    pd.testing.assert_frame_equal(saved, reference)
+    pd.testing.assert_frame_equal(saved.drop(columns="reused"), earlier)
+    monkeypatch.setattr(building, "cold_build_key", lambda: "other-sources")
+    with pytest.raises(AssertionError, match="started a process"):
+        part4.cold_builds()
+
+
+def test_the_full_profile_measures_at_least_three_cold_builds_and_quick_says_how_many():
+    from gorust.profile import Profile
+
+    assert building.cold_samples(Profile("full")) >= 3
+    assert building.cold_samples(Profile("quick")) >= 1
+
+
+def test_the_cold_build_key_covers_both_services_sources_and_lock_files(monkeypatch):
+    """The key hashes every file a cold build compiles from: a change to any changes it."""
+    seen: list = []
+
+    def sources_key(files, root, *facts):
+        seen.extend(files)
+        return "k"
+
+    monkeypatch.setattr(building.builds, "sources_key", sources_key)
+    assert building.cold_build_key() == "k"
+    names = {path.relative_to(paths.CODE).as_posix() for path in seen}
+    assert {"go/go.sum", "rust/Cargo.lock", "go/crud_api/handlers.go"} <= names
+    assert "rust/crud_api/src/api.rs" in names
 
 
 def test_measured_builds_are_labelled_as_measured_and_recorded_ones_with_when():
@@ -212,8 +246,8 @@ def test_part4_page_from_recorded_tables_says_what_the_live_page_said(replaying)
         part4.load_chart(load),
     ):
         assert chart.to_dict()
-    found = part4.claims(suite, lines, deps, rebuild, cold, sizes, load)
-    claims_match_recording("part4", found)
-    assert isinstance(claims.record("part4", found), Markdown)
+    assert part4.code_markers() + "\n" == checked_output("04-velocity-crud.ipynb", "code_markers")
+    checked = claims.check("part4")
+    assert isinstance(checked, Markdown) and "| Claim |" in checked.data
     assert isinstance(runs.chapter_footer("part4"), Markdown)
     assert snapshot(replaying) == before

@@ -20,6 +20,7 @@ The submodules' names differ from the functions this package exports (``contract
 """
 
 from gorust.builds import ToolMissing
+from gorust.part4 import claim_check, prose  # noqa: F401 (they declare the rules and facts)
 from gorust.part4.binaries import (
     DEPENDENCY_KINDS,
     binary_chart,
@@ -44,7 +45,6 @@ from gorust.part4.building import (
     rebuild_times,
     rebuilds,
 )
-from gorust.part4.claim_check import claims
 from gorust.part4.common import (
     CHAPTER,
     CONTRACT,
@@ -65,7 +65,13 @@ from gorust.part4.contract_suite import (
     schemathesis_counts,
     schemathesis_examples,
 )
-from gorust.part4.source import code_markers, source_lines, source_lines_chart
+from gorust.part4.source import (
+    code_markers,
+    marker_counts,
+    markers_text,
+    source_lines,
+    source_lines_chart,
+)
 from gorust.part4.startup_memory import startup, startup_chart
 from gorust.part4.under_load import (
     LOAD_VARIANTS,
@@ -106,7 +112,6 @@ __all__ = [
     "binary_sizes",
     "build_summary",
     "build_times_chart",
-    "claims",
     "code_markers",
     "cold_build_note",
     "cold_build_times",
@@ -123,6 +128,8 @@ __all__ = [
     "load_settings",
     "load_summary",
     "main",
+    "marker_counts",
+    "markers_text",
     "migration_files",
     "rebuild_samples",
     "rebuild_times",

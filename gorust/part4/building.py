@@ -13,10 +13,18 @@ import altair as alt
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import builds, charts, paths, replay
+from gorust import builds, charts, paths
 from gorust.experiments import experiment
 from gorust.kernels import Kernel
-from gorust.part4.common import CHAPTER, EXPERIMENT, LANGUAGE_ORDER, _named, _row
+from gorust.part4.common import (
+    CHAPTER,
+    EXPERIMENT,
+    GO_SOURCES,
+    LANGUAGE_ORDER,
+    RUST_SOURCES,
+    _named,
+    _row,
+)
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
 
@@ -59,6 +67,16 @@ def _recorded_when(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+def _labelled_cold(frame: pd.DataFrame, measured: str) -> list[str]:
+    """For a live cold build: measured in this run, or reused from an earlier one of the same
+    sources (which says when)."""
+    reused = frame.get("reused", pd.Series(False, index=frame.index)).astype(bool)
+    return [
+        f"reused: measured {at[:10]} from the same sources" if again else measured
+        for at, again in zip(frame.measured_at, reused, strict=True)
+    ]
+
+
 @dataclass(frozen=True)
 class _BuildTimes:
     """Build times as one saved table, and whether they were read back from a recording
@@ -82,7 +100,7 @@ class _BuildTimes:
         if self.recorded:
             frame["when"] = _recorded_when(frame)
         elif measured is not None:
-            frame["when"] = measured
+            frame["when"] = _labelled_cold(frame, measured) if "reused" in frame else measured
         return frame
 
 
@@ -199,32 +217,71 @@ def _cold_rust(sample: int) -> dict[str, object]:
     )
 
 
+def cold_build_key() -> str:
+    """What a cold build of the two services depends on: their sources, the Go module's and
+    the Cargo workspace's manifests and lock files, both toolchains and what the Go build
+    includes of the standard library."""
+    go, rust = kernels()
+    files = [
+        *(p for p in GO_SOURCES.rglob("*") if p.is_file()),
+        *(p for p in RUST_SOURCES.rglob("*") if p.is_file()),
+        *(paths.GO_MODULE / name for name in ("go.mod", "go.sum")),
+        *(paths.RUST_WORKSPACE / name for name in ("Cargo.toml", "Cargo.lock")),
+    ]
+    return builds.sources_key(
+        files,
+        paths.CODE,
+        go.toolchain().version,
+        rust.toolchain().version,
+        f"go_std={GO_STD}",
+    )
+
+
+def cold_samples(profile: Profile) -> int:
+    """Cold builds per language: three in the full profile; one in quick (minutes each on
+    two cores, more than the quick profile's whole budget), and none when this machine has
+    already measured the very same sources."""
+    return profile.pick(quick=1, full=3)
+
+
+def _cold_cache_file(key: str) -> Path:
+    return paths.cache_dir() / "part4" / f"cold-builds-{key}.csv"
+
+
+def _measure_cold(samples: int, key: str) -> pd.DataFrame:
+    rows = []
+    for sample in range(samples):
+        # Alternate which language builds first, so neither always finds the disk cache warm.
+        order = (_cold_go, _cold_rust) if sample % 2 == 0 else (_cold_rust, _cold_go)
+        rows += [measure(sample) for measure in order]
+    frame = pd.DataFrame(rows)
+    frame["sources_key"] = key
+    return frame
+
+
 @experiment(CHAPTER, programs=(EXPERIMENT,), tables=("cold_build",), result=ColdBuildTimes)
 def cold_build_times(
     profile: Profile | None = None, *, samples: int | None = None
 ) -> ColdBuildTimes:
-    """Cold release builds in throwaway caches (minutes on two cores): ``samples`` of each, or
-    three in the full profile. The quick profile reuses the reference's recorded ones."""
+    """Cold release builds in throwaway caches: ``samples`` of each, or ``cold_samples``.
+
+    Outside the full profile, a measurement this machine made of the very same sources, lock
+    files and toolchains (kept in the course's cache under their ``cold_build_key``) is
+    reused; the ``reused`` column says so. The full profile always measures afresh."""
     profile = profile or current_profile()
-    if samples is None and profile.name != "full" and replay.has_recording(CHAPTER, "cold_build"):
-        # The reference's rows, as replay shows them; the registry saves them into the live
-        # results, so these hold every table the page shows (with the recording's provenance).
-        return cold_build_times.experiment.replayed()  # type: ignore[attr-defined]
-    rows = []
-    for sample in range(samples or profile.pick(quick=1, full=3)):
-        rows += [_cold_go(sample), _cold_rust(sample)]
-    return ColdBuildTimes(pd.DataFrame(rows))
+    key = cold_build_key()
+    cache_file = _cold_cache_file(key)
+    if samples is None and profile.name != "full" and cache_file.exists():
+        return ColdBuildTimes(pd.read_csv(cache_file).assign(reused=True))
+    frame = _measure_cold(samples or cold_samples(profile), key)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(cache_file, index=False)
+    return ColdBuildTimes(frame.assign(reused=False))
 
 
 def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
-    """Cold builds: measured now in the full profile (three each), else the last measurement.
-
-    A cold build of the Rust service takes minutes, more than the quick profile's whole
-    budget. The quick profile therefore shows the cold builds recorded in
-    data/part4/cold_build.csv, each labelled with when and in which profile it was measured
-    (`python -m gorust.part4 cold-builds` measures them again); it measures them itself only
-    when no record exists. Replay mode shows the recorded ones in every profile.
-    """
+    """Cold builds, measured in this run or reused from this machine's measurement of the same
+    sources (see ``cold_build_times``); `python -m gorust.part4 cold-builds N` measures N."""
     return cold_build_times(profile).labelled(WHEN_MEASURED)
 
 
