@@ -52,7 +52,7 @@ def compare(ratio: stats.Ratio, rust_more: str, go_more: str) -> str:
     if ratio.below(1.0):
         return go_more.format(1 / ratio.value)
     return (
-        f"undecided (Rust/Go {ratio.value:.2f}, {ratio.interval} {ratio.low:.2f}–{ratio.high:.2f})"
+        f"undecided (Rust/Go {ratio.value:.2f}; {ratio.interval}: {ratio.low:.2f}–{ratio.high:.2f})"
     )
 
 
