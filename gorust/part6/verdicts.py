@@ -127,7 +127,7 @@ def go_remedies(t: claims.Tables) -> claims.Finding:
     measured = (
         f"Pointer-free layout: p99 {indexed.p99_us_with_gc / 1e3:,.3f} ms in bins with a "
         f"collection vs {indexed.p99_us_without_gc / 1e3:,.3f} ms without; "
-        f"GOGC=off + GOMEMLIMIT: {tuned_cycles} collections while serving."
+        f"GOGC=off + GOMEMLIMIT: {tuned_cycles} collections while serving, in all its runs."
     )
     if is_noisy(spikes):
         verdict = "inconclusive here: the machine was too busy to tell"
