@@ -75,11 +75,16 @@ def _period_words(gaps: pd.Series) -> str:
     return f"the runtime's own collections came {gaps.median():.0f} s apart (median of {len(gaps)})"
 
 
-def _period_verdict(gaps: pd.Series) -> str:
+def _period_verdict(gaps: pd.Series, forced_by_program: bool) -> str:
     if gaps.empty:
+        why = (
+            "this run forced them itself"
+            if forced_by_program
+            else "this run saw fewer than two of the runtime's own"
+        )
         return (
-            "inconclusive here: a forced collection makes a spike, but this run forced them "
-            "itself and never observed the runtime's own two-minute period"
+            f"inconclusive here: a forced collection makes a spike, but {why} and never "
+            "observed the runtime's own two-minute period"
         )
     if abs(gaps.median() - FORCED_PERIOD_S) <= PERIOD_TOLERANCE * FORCED_PERIOD_S:
         return f"holds: the runtime's own collection, every {gaps.median():.0f} s, makes the spike"
@@ -108,7 +113,7 @@ def gc_spikes(t: claims.Tables) -> claims.Finding:
     elif not is_spiky(pointer):
         verdict = "does not hold here: no spike stands out in the bins with a collection"
     else:
-        verdict = _period_verdict(gaps)
+        verdict = _period_verdict(gaps, bool(runs.settings.force_every_s))
     return claims.Finding(measured, verdict)
 
 
