@@ -190,3 +190,23 @@ def test_the_glued_comparison_words_follow_the_data(tables) -> None:
     assert facts(limited_wall(0.5))["part3.limited_time_word"] == "less time"
     assert facts(limited_wall(2.0))["part3.limited_time_word"] == "more time"
     assert facts(limited_wall(1.0))["part3.limited_time_word"] == "about the same time"
+
+
+def test_the_glued_pause_growth_follows_the_data(tables) -> None:
+    def growth(p99_of_records) -> str:
+        def change(frame: pd.DataFrame) -> pd.DataFrame:
+            natural = _natural_go(frame)
+            frame.loc[natural, "gc_pauses"] = 4
+            frame.loc[natural, "pause_p99_s"] = p99_of_records(frame.loc[natural, "records"])
+            return frame
+
+        return prose.heap_facts(changed(tables, "live_heap", change))["part3.natural_growth"]
+
+    assert growth(lambda records: records * 1e-10) == "grew with"
+    assert growth(lambda records: records * 0 + 1e-4) == "did not grow with"
+    one_size = _set(
+        "live_heap", lambda f: _natural_go(f) & (f.records > f.records.min()), gc_pauses=0
+    )
+    assert prose.heap_facts(_with(tables, one_size))["part3.natural_growth"].startswith(
+        "paused at one"
+    )

@@ -95,6 +95,31 @@ def _pause_facts(windows: pd.DataFrame) -> dict[str, str]:
     }
 
 
+def _cycle_every(cycled: pd.DataFrame, heap_at: pd.Series) -> str:
+    """How often natural cycles came, at the smallest and largest heap that had one."""
+    if cycled.empty:
+        return "no natural cycle in any window"
+
+    def at(row: pd.Series) -> str:
+        return f"every {row.every_ms:,.0f} ms with {heap_at[row.records] / MIB:,.0f} MiB live"
+
+    if len(cycled) == 1:
+        return f"{at(cycled.iloc[0])} (the only heap size that saw a cycle in its window)"
+    return (
+        f"{at(cycled.iloc[0])} and {at(cycled.iloc[-1])} (the largest heap that saw a cycle "
+        "in its window)"
+    )
+
+
+def _natural_growth(windows: pd.DataFrame) -> str:
+    """Whether natural pauses' p99 grew from the smallest to the largest heap that paused
+    (more than doubled, median over runs)."""
+    by_size = paused_windows(windows, NATURAL).groupby("records").pause_p99_s.median()
+    if len(by_size) < 2:
+        return "paused at one heap size only in this run, so it cannot show whether they grow with"
+    return "grew with" if by_size.iloc[-1] > 2 * by_size.iloc[0] else "did not grow with"
+
+
 @claims.facts(CHAPTER, tables=("live_heap",))
 def heap_facts(t: claims.Tables) -> dict[str, str]:
     windows = t["live_heap"]
@@ -107,9 +132,7 @@ def heap_facts(t: claims.Tables) -> dict[str, str]:
         "part3.largest_heap_gib": f"{heap_at.max() / 2**30:,.1f}",
         "part3.window_s": f"{go.window_s.median():,.1f}",
         "part3.alloc_mb_per_s": f"{cycles.alloc_mb_per_s.median():,.0f}",
-        "part3.smallest_heap_mib": f"{heap_at.min() / MIB:,.0f}",
-        "part3.every_ms_smallest": f"{cycled.every_ms.iloc[0]:,.0f}",
-        "part3.every_ms_largest": f"{cycled.every_ms.iloc[-1]:,.0f}",
-        "part3.largest_cycled_heap_mib": f"{heap_at[cycled.records.iloc[-1]] / MIB:,.0f}",
+        "part3.cycle_every": _cycle_every(cycled, heap_at),
+        "part3.natural_growth": _natural_growth(windows),
         **_pause_facts(windows),
     }
