@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -34,7 +35,10 @@ CELL_TIMEOUT_S = 3600
 
 
 def staging_root() -> Path:
-    return paths.REPO / "_build" / "reference-run"
+    """A staging folder of this recording's own: two recordings never share one."""
+    parent = paths.REPO / "_build"
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="reference-run-", dir=parent))
 
 
 def notebook_of(part: str) -> Path:
@@ -96,8 +100,7 @@ def record(parts: Sequence[str], profile: str, allow_dirty: bool) -> int:
         )
         return 1
     staging = staging_root()
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging.mkdir(parents=True, exist_ok=True)
     settings = {
         "GVR_MODE": "live",
         PROFILE_VARIABLE: profile,
