@@ -267,24 +267,3 @@ def check(chapter: str) -> Markdown:
     found = judge(chapter, tables)
     experiments.save_derived(chapter, "claims", lambda: claims_frame(chapter, found, tables))
     return table(found)
-
-
-def record(chapter: str, claims: Iterable[Claim]) -> Markdown:
-    """Transitional: save a list of claims computed outside the registry."""
-    claims = list(claims)
-
-    def frame() -> pd.DataFrame:
-        from gorust import provenance
-        from gorust.runs import kernels
-
-        go, rust = kernels()
-        out = pd.DataFrame([asdict(c) for c in claims])
-        out["chapter"] = chapter
-        out["language"] = "go+rust"
-        out["toolchain"] = f"{go.toolchain().version}; {rust.toolchain().version}"
-        for column, value in provenance.host().items():
-            out[column] = value
-        return out
-
-    experiments.save_derived(chapter, "claims", frame)
-    return table(claims)

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -89,16 +88,6 @@ def changed(tables: Mapping[str, pd.DataFrame], name: str, change) -> dict[str, 
 def verdict_word(rule, tables: Mapping[str, pd.DataFrame]) -> str:
     """The verdict word ("holds", "depends", ...) ``rule`` gives on ``tables``."""
     return rule(tables).verdict.split(":")[0].strip()
-
-
-def claims_match_recording(part: str, computed: list) -> None:
-    """The claims rebuilt from the recorded tables are those the recording run saved, and
-    rendering them in replay mode saves nothing."""
-    from gorust import claims, replay
-
-    recorded = replay.recorded(part, "claims")[["claim", "measured", "anchor", "verdict"]]
-    pd.testing.assert_frame_equal(pd.DataFrame([asdict(c) for c in computed]), recorded)
-    assert "| Claim |" in claims.record(part, computed).data
 
 
 @pytest.fixture(scope="session", params=["go", "rust"])

@@ -98,3 +98,12 @@ def test_every_glued_number_in_the_prose_is_computed_from_the_recorded_tables(pa
     )
     assert set(computed) <= used, f"{part}: computed, shown nowhere: {set(computed) - used}"
     assert all(text.strip() for text in computed.values())
+
+
+def test_a_replayed_check_judges_the_reference_and_saves_nothing(
+    reference_copy, live_results
+) -> None:
+    """No toolchain, no process (the replay fixture forbids starting one), no file written."""
+    shown = claims.check(PARTS_WITH_RULES[0]).data
+    assert shown.startswith("| Claim |") and "**" in shown
+    assert not list(live_results.rglob("*.csv"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gorust import claims, data, paths, preflight, provenance, replay, runs
+from gorust import data, paths, preflight, provenance, replay, runs
 
 
 @pytest.fixture
@@ -77,18 +77,6 @@ def test_replay_never_overwrites_recorded_data(recorded, monkeypatch) -> None:
     with pytest.raises(RuntimeError, match="never writes"):
         data.save(replay.recorded("part1", "generics_cost"), "part1", "generics_cost")
     assert (recorded / "part1" / "generics_cost.csv").read_bytes() == before
-
-
-def test_claims_render_without_toolchains_and_without_saving(recorded, monkeypatch) -> None:
-    monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
-
-    def no_kernels():
-        raise AssertionError("replay mode must not look for toolchains")
-
-    monkeypatch.setattr(claims, "kernels", no_kernels)
-    shown = claims.record("part1", [claims.Claim("c", "m", "a", "holds")])
-    assert "**holds**" in shown.data
-    assert not (recorded / "part1" / "claims.csv").exists()
 
 
 def test_the_banner_and_footer_name_the_recorded_run(recorded, monkeypatch) -> None:
