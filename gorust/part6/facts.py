@@ -132,27 +132,30 @@ SCHEDULER = (
 
 
 def _tail_cause(risk: StallRisk, go_stalls: float, rust_stalls: float, noisy: bool) -> str:
-    busy = " The machine was busy during this recording, and other load made most stalls."
-    if risk.moves and risk.likelier >= LIKELIER:
-        if risk.share >= MOSTLY and not noisy:
-            return f"Most of Go's stalls begin with such a move: {SCHEDULER}"
-        return (
-            f"A move made a stall {risk.likelier:,.0f}× likelier, but most stalls began "
-            "without one." + (busy if noisy else "")
-        )
+    moves_matter = risk.moves > 0 and risk.likelier >= LIKELIER
+    if moves_matter and risk.share >= MOSTLY and not noisy:
+        return f"Most of Go's stalls begin with such a move: {SCHEDULER}"
+    words = [
+        f"A move made a stall {risk.likelier:,.0f}× likelier, but most of Go's stalls began "
+        "without one."
+        if moves_matter
+        else "Moves do not make stalls likelier."
+    ]
     if noisy:
-        return "Moves do not make stalls likelier here." + busy
-    if go_stalls <= MORE_OFTEN * rust_stalls:
-        return (
-            "Go's loop stalls about as often as Rust's, and moves do not make stalls likelier: "
-            "what separates their tails here is not a stall the Go runtime adds."
+        words.append("The machine was busy during this recording, and other load made most stalls.")
+    elif go_stalls <= MORE_OFTEN * rust_stalls:
+        words.append(
+            "Go's loop stalls about as often as Rust's: what separates their tails here is not "
+            "a stall the Go runtime adds."
         )
-    return (
-        "Go's loop stalls more often than Rust's, but moves do not make stalls likelier, so "
-        "the move is not the cause; the runtime's other threads (sysmon, timers, an idle "
-        "processor's thread looking for work) compete with the loop for two shared cores, "
-        "and this experiment does not tell which of them it is."
-    )
+    else:
+        words.append(
+            "Go's loop stalls more often than Rust's all the same. What Go has and Rust's loop "
+            "has not is the runtime's other threads (sysmon, the timers, an idle processor's "
+            "thread looking for work, the sampler's goroutine) sharing two cores with the "
+            "loop; this experiment does not tell which of them takes the loop's processor."
+        )
+    return " ".join(words)
 
 
 @claims.facts(CHAPTER, tables=("read_states",))
