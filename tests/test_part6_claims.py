@@ -150,3 +150,27 @@ def test_the_tail_cause_follows_the_stall_counts(recorded: dict) -> None:
     assert cause(30, 3, 0).startswith("Moves do not make stalls likelier")
     assert "busy" in cause(30, 3, 0, rust_p99_us=5_000.0)
     assert "more often than Rust's" in cause(30, 3, 0, moves=0)
+
+
+def test_the_preemption_sentence_follows_the_two_variants_stalls_and_tails() -> None:
+    from gorust.part6 import facts
+    from gorust.part6.verdicts import NO_PREEMPTION, TUNED
+
+    def runs(stalls: tuple[int, int], p999: tuple[float, float]) -> pd.DataFrame:
+        return pd.DataFrame({
+            "variant": [TUNED, NO_PREEMPTION, "Rust, HashMap LRU (lru crate)"],
+            "stalls": [stalls[0], stalls[1], 0], "thread_changes": [50, 0, 0],
+            "p999_us": [p999[0], p999[1], 30.0],
+        })  # fmt: skip
+
+    rust = ("Rust, HashMap LRU (lru crate)",)
+    cause = facts.preemption_cause(runs((3, 0), (500.0, 35.0)), rust)
+    assert cause.startswith("Asynchronous preemption is the cause: ")
+    assert "stalled 0 times per run against 3" in cause and "35 µs against 500 µs" in cause
+    assert facts.preemption_cause(runs((3, 3), (500.0, 480.0)), rust).startswith(
+        "Asynchronous preemption is not the cause here"
+    )
+    assert facts.preemption_cause(runs((3, 1), (500.0, 480.0)), rust).startswith("Inconclusive")
+    assert facts.preemption_cause(runs((3, 1), (500.0, 480.0)).iloc[[0, 2]], rust).startswith(
+        "This run did not measure"
+    )

@@ -31,6 +31,12 @@ VARIANTS = (
         (("GOGC", "off"), ("GOMEMLIMIT", "8GiB")),
     ),
     Variant("go", "Go, pointer-free LRU", ("--layout", "indexed"), (("GOGC", "100"),)),
+    Variant(
+        "go",
+        "Go, pointer LRU, GOGC=off + GOMEMLIMIT, asyncpreemptoff=1",
+        ("--layout", "pointers"),
+        (("GOGC", "off"), ("GOMEMLIMIT", "8GiB"), ("GODEBUG", "asyncpreemptoff=1")),
+    ),
     Variant("rust", "Rust, HashMap LRU (lru crate)", ("--layout", "hashmap")),
     Variant("rust", "Rust, BTreeMap LRU", ("--layout", "btreemap")),
 )

@@ -18,6 +18,9 @@ from gorust.part6.serving import (
 POINTER = "Go, pointer LRU"
 TUNED = "Go, pointer LRU, GOGC=off + GOMEMLIMIT"
 INDEXED = "Go, pointer-free LRU"
+# The same cache and settings as TUNED, with the runtime's asynchronous preemption switched off:
+# it tests whether sysmon preempting the spinning request loop makes Go's remaining tail.
+NO_PREEMPTION = "Go, pointer LRU, GOGC=off + GOMEMLIMIT, asyncpreemptoff=1"
 RUST_HASHMAP = "Rust, HashMap LRU (lru crate)"
 TABLES = ("read_states", "read_states_bins", "read_states_gc_cycles")
 # A bin's p99 this many times the bins' without a collection is a spike; under CALM_FACTOR,
