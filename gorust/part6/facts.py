@@ -176,8 +176,8 @@ def preemption_cause(runs: pd.DataFrame, rust: tuple[str, ...]) -> str:
     measured = (
         f"with it switched off (`GODEBUG=asyncpreemptoff=1`), the same loop and cache stalled "
         f"{_times(stalls[1])} per run against {stalls[0]:g}, changed OS thread "
-        f"{_times(moves[1])} against {moves[0]:g}, and its median p99.9 was {p999[1]:,.0f} µs against "
-        f"{p999[0]:,.0f} µs (Rust: {rust_p999:,.0f} µs)"
+        f"{_times(moves[1])} against {moves[0]:g}, and its median p99.9 was "
+        f"{p999[1]:,.0f} µs against {p999[0]:,.0f} µs (Rust: {rust_p999:,.0f} µs)"
     )
     if stalls[1] < stalls[0] and p999[1] <= p999[0] / MORE_OFTEN:
         return (
