@@ -47,8 +47,8 @@ def served(dims: pd.DataFrame) -> str:
         best = f"{key}-best"
         if best in by_key.index:
             texts[-1] += (
-                f" (against Rust's best variant, {by_key.loc[best, 'rust_variant']}: Go "
-                f"{1 / by_key.loc[best, 'ratio']:.2f}× its requests/s)"
+                f" (Go {1 / by_key.loc[best, 'ratio']:.2f}× against Rust's best variant, "
+                f"“{by_key.loc[best, 'rust_variant']}”)"
             )
     return "; ".join(texts)
 
@@ -72,7 +72,7 @@ def conclusions(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
     ]
     gaps = widest_gaps(dims)
     if gaps:
-        sentences.append(f"The widest gaps: {gaps}.")
+        sentences.append(f"The widest gaps among all the comparisons: {gaps}.")
     crud = served(dims)
     if crud:
         sentences.append(f"On one core, against PostgreSQL, {crud}.")
