@@ -198,3 +198,16 @@ if __name__ == "__main__":
     import sys
 
     print(write_bundle(Path(sys.argv[1] if len(sys.argv) > 1 else "_static")))
+
+
+def powers_of_ten(values: pd.Series) -> list[float]:
+    """The powers of ten from just below the smallest positive value to just above the largest:
+    tick values for a log axis whose default ticks would crowd into each other."""
+    import math
+
+    positive = values[values > 0]
+    if positive.empty:
+        return []
+    low = math.floor(math.log10(positive.min()))
+    high = math.ceil(math.log10(positive.max()))
+    return [10.0**exponent for exponent in range(low, high + 1)]

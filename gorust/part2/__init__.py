@@ -86,11 +86,18 @@ def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
     frame = charts.with_language_names(per_task)
     frame["peak_rss_mib"] = frame.peak_rss_bytes / 2**20
     base = alt.Chart(frame).encode(
-        x=alt.X("tasks:Q", scale=alt.Scale(type="log"), title="waiting tasks (log scale)"),
+        # Powers of ten only: a log axis's default ticks print "3,0004,000" between them.
+        x=alt.X(
+            "tasks:Q",
+            scale=alt.Scale(type="log"),
+            title="waiting tasks (log scale)",
+            axis=alt.Axis(values=charts.powers_of_ten(frame.tasks), format="~s"),
+        ),
         y=alt.Y(
             "peak_rss_mib:Q",
             scale=alt.Scale(type="log"),
             title="peak RSS of the process (MiB, log scale)",
+            axis=alt.Axis(values=charts.powers_of_ten(frame.peak_rss_mib), format="~s"),
         ),
         color=charts.language_color(),
         detail="label:N",

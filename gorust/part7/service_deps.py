@@ -4,6 +4,7 @@ each service builds, recorded so that a replayed page shows the very modules and
 from __future__ import annotations
 
 import tempfile
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -199,6 +200,7 @@ def dependency_lines(go_deps: Dependencies, rust_deps: Dependencies) -> list[str
     ]
 
 
-def crate_list(deps: Dependencies) -> str:
-    """Every crate the Rust service builds, name and version, as Cargo resolved them."""
-    return ", ".join(deps.transitive)
+def crate_list(deps: Dependencies, width: int = 100) -> str:
+    """Every crate the Rust service builds, name and version, as Cargo resolved them, in lines
+    of at most ``width`` characters (one line was 19,000 px wide on the page)."""
+    return "\n".join(textwrap.wrap(", ".join(deps.transitive), width, break_on_hyphens=False))
