@@ -62,11 +62,6 @@ class Finding:
     def __post_init__(self) -> None:
         _check_verdict(self.verdict)
 
-    @property
-    def word(self) -> str:
-        """The verdict without its reason: "holds", "depends", ..."""
-        return self.verdict.split(":")[0].strip()
-
 
 @dataclass(frozen=True)
 class Claim:
@@ -207,21 +202,32 @@ def judge(chapter: str, tables: Tables | None = None) -> list[Claim]:
     return [r(tables) for r in rules(chapter)]
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def verdict_word(verdict: str) -> str:
+    """The verdict's word ("holds", "does not hold", ...), whatever reason follows it."""
+    return next((word for word in VERDICTS if str(verdict).startswith(word)), "inconclusive here")
 
 
-def _verdict(verdict: str) -> str:
+def markdown_cell(text: object) -> str:
+    """``text`` made safe for one cell of a Markdown table."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def verdict_cell(verdict: str) -> str:
     """The verdict word in bold, its reason (after a colon) in plain text."""
-    word, _, reason = verdict.partition(":")
-    return f"**{_cell(word)}**" + (f":{_cell(reason)}" if reason else "")
+    word, _, reason = str(verdict).partition(":")
+    return f"**{markdown_cell(word)}**" + (f":{markdown_cell(reason)}" if reason else "")
+
+
+def claim_cell(claim: str, source: str) -> str:
+    """The claim, marked when it is the course's own finding rather than the article's."""
+    return markdown_cell(claim) + (" *(the course’s finding)*" if source == "course" else "")
 
 
 def table(claims: Iterable[Claim]) -> Markdown:
     rows = ["| Claim | Measured here | Public anchor | Verdict |", "|---|---|---|---|"]
     rows += [
-        f"| {_cell(c.claim)}{' *(the course’s finding)*' if c.source == 'course' else ''} "
-        f"| {_cell(c.measured)} | {_cell(c.anchor)} | {_verdict(c.verdict)} |"
+        f"| {claim_cell(c.claim, c.source)} | {markdown_cell(c.measured)} "
+        f"| {markdown_cell(c.anchor)} | {verdict_cell(c.verdict)} |"
         for c in claims
     ]
     return Markdown("\n".join(rows))

@@ -13,7 +13,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust.claims import VERDICTS
+from gorust.claims import (
+    VERDICTS,
+    claim_cell,
+    markdown_cell,
+    verdict_cell,
+    verdict_word,
+)
 
 LEDGER_COLUMNS = ["chapter", "claim", "measured", "anchor", "verdict", "source", "key"]
 
@@ -30,11 +36,6 @@ def ledger(data_dir: Path) -> pd.DataFrame:
             claims[column].astype(object).fillna(default) if column in claims else default
         )
     return merge_shared(claims)
-
-
-def verdict_word(verdict: str) -> str:
-    """The verdict's word ("holds", "does not hold", ...), whatever reason follows it."""
-    return next((word for word in VERDICTS if str(verdict).startswith(word)), "inconclusive here")
 
 
 def merged_verdict(rows: pd.DataFrame) -> str:
@@ -83,10 +84,6 @@ def verdict_counts(claims: pd.DataFrame) -> pd.DataFrame:
     return counts
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _chapters(chapter: str) -> str:
     return ", ".join(f"{{ref}}`{c.strip()}`" for c in chapter.split(","))
 
@@ -94,11 +91,9 @@ def _chapters(chapter: str) -> str:
 def ledger_table(claims: pd.DataFrame) -> Markdown:
     rows = ["| Chapter | Claim | Measured | Verdict | Run |", "|---|---|---|---|---|"]
     for row in claims.itertuples():
-        word, _, reason = str(row.verdict).partition(":")
-        verdict = f"**{_cell(word)}**" + (f":{_cell(reason)}" if reason else "")
-        mark = " *(the course's finding)*" if row.source == "course" else ""
         rows.append(
-            f"| {_chapters(row.chapter)} | {_cell(row.claim)}{mark} | {_cell(row.measured)} | "
-            f"{verdict} | {row.profile}, {str(row.measured_at)[:10]} |"
+            f"| {_chapters(row.chapter)} | {claim_cell(row.claim, row.source)} | "
+            f"{markdown_cell(row.measured)} | {verdict_cell(row.verdict)} | "
+            f"{row.profile}, {str(row.measured_at)[:10]} |"
         )
     return Markdown("\n".join(rows))

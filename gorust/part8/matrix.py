@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust.part8.claim_ledger import verdict_word
+from gorust.claims import markdown_cell, verdict_word
 from gorust.part8.comparisons import IDIOMATIC
 
 PARITY = 1.1  # within ±10% a comparison is called parity
@@ -35,10 +35,6 @@ CODING = ("lines", "rebuild", "cold-build", "service-cold-build")
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _rows(dims: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -164,5 +160,5 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
         "| Feature | Article: Go | Article: Rust | Measured here | Our reading |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| {' | '.join(_cell(c) for c in row)} |" for row in rows]
+    lines += [f"| {' | '.join(markdown_cell(c) for c in row)} |" for row in rows]
     return Markdown("\n".join(lines))
