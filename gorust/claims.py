@@ -236,7 +236,9 @@ def table(claims: Iterable[Claim]) -> Markdown:
 def provenance_of(tables: Tables) -> dict[str, str]:
     """Where a claim check's tables came from: their toolchains, profile, machine and commit,
     so a derived table carries the provenance of what it judged."""
-    frames = [frame for frame in tables.values() if not frame.empty]
+    columns = ("toolchain", *data.PROVENANCE_COLUMNS)
+    # Only the provenance columns: the tables themselves can be large (Part 6's bins).
+    frames = [f[[c for c in columns if c in f]] for f in tables.values() if not f.empty]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def distinct(column: str) -> str:
@@ -244,7 +246,7 @@ def provenance_of(tables: Tables) -> dict[str, str]:
             return ""
         return "; ".join(sorted({str(v) for v in rows[column].dropna()}))
 
-    facts = {column: distinct(column) for column in ("toolchain", *data.PROVENANCE_COLUMNS)}
+    facts = {column: distinct(column) for column in columns}
     if "measured_at" in rows and not rows.measured_at.dropna().empty:
         facts["measured_at"] = str(rows.measured_at.dropna().astype(str).max())
     return facts
