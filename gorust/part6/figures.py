@@ -79,7 +79,8 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
                 subtitle="first run of each variant; 20,000 requests per second; "
                 "collections from GODEBUG=gctrace=1",
             ),
-            description="p99 and max latency per time bin for five LRU caches, GC cycles shaded",
+            description=f"p99 and max latency per time bin for {len(VARIANTS)} LRU cache variants, "
+            "GC cycles shaded",
         )
     )
 
@@ -113,7 +114,7 @@ def memory_chart(result: ReadStateRuns) -> alt.Chart:
         )
         .properties(
             title=alt.Title("Memory of the same cache", subtitle="RSS sampled during the run"),
-            description="Resident memory over time for five LRU caches",
+            description=f"Resident memory over time for {len(VARIANTS)} LRU cache variants",
         )
     )
 

@@ -65,8 +65,9 @@ def settings(profile: Profile) -> Settings:
         # The real thing: 8M entries and the runtime's own forced collections. 255 s of serving
         # sees two of them: the first about 120 s after the collection just before serving
         # ended, the second 120 s after the first ended (a cycle of 8M pointer-rich entries
-        # lasts seconds, hence the margin). Two runs of each of the five variants, with the
-        # cache filled each time, take about 45 minutes on two cores.
+        # lasts seconds, hence the margin). Two runs of each of the five first variants, with the
+        # cache filled each time, were estimated at about 45 minutes on two cores; the sixth
+        # (no asynchronous preemption) adds about 8.5 (see issue #16).
         full=Settings(
             entries=8_000_000, duration_s=255, bin_ms=1000, force_every_s=0, repetitions=2
         ),
