@@ -100,6 +100,15 @@ def enable() -> None:
     alt.theme.enable(THEME)
 
 
+def one_row_per_variant(
+    chart: alt.LayerChart, order: list[str], *, width: int, height: int
+) -> alt.FacetChart:
+    """``chart`` drawn once per variant, one panel per row in ``order``, each titled above."""
+    return chart.properties(width=width, height=height).facet(
+        row=alt.Row("variant:N", sort=order, title=None, header=row_header())
+    )
+
+
 def row_header() -> alt.Header:
     """Facet rows titled above their panel, left-aligned, as a list of variants reads."""
     return alt.Header(

@@ -62,26 +62,16 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
             ],
         )
     )
-    return (
-        alt.layer(shades, lines)
-        .properties(width=600, height=85)
-        .facet(
-            row=alt.Row(
-                "variant:N",
-                sort=order,
-                title=None,
-                header=charts.row_header(),
-            )
-        )
-        .properties(
-            title=alt.Title(
-                f"Read-state latency over time, per {result.settings.bin_ms} ms bin",
-                subtitle="first run of each variant; 20,000 requests per second; "
-                "collections from GODEBUG=gctrace=1",
-            ),
-            description=f"p99 and max latency per time bin for {len(VARIANTS)} LRU cache variants, "
-            "GC cycles shaded",
-        )
+    return charts.one_row_per_variant(
+        alt.layer(shades, lines), order, width=600, height=85
+    ).properties(
+        title=alt.Title(
+            f"Read-state latency over time, per {result.settings.bin_ms} ms bin",
+            subtitle="first run of each variant; 20,000 requests per second; "
+            "collections from GODEBUG=gctrace=1",
+        ),
+        description=f"p99 and max latency per time bin for {len(VARIANTS)} LRU cache variants, "
+        "GC cycles shaded",
     )
 
 
