@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +31,7 @@ class Dimension:
     """One comparison: what Go needed against what Rust needed (lower is better)."""
 
     key: str
-    label: str
+    dimension: str  # what is compared, in words
     chapter: str
     pairing: str  # IDIOMATIC or BEST
     go: float
@@ -350,19 +350,5 @@ def dimensions(data_dir: Path) -> pd.DataFrame:
         # the Matrix says "not measured yet".
         except FileNotFoundError:
             continue
-        rows += [
-            {
-                "key": d.key,
-                "dimension": d.label,
-                "chapter": d.chapter,
-                "pairing": d.pairing,
-                "go": d.go,
-                "rust": d.rust,
-                "unit": d.unit,
-                "ratio": d.ratio,
-                "go_variant": d.go_variant,
-                "rust_variant": d.rust_variant,
-            }
-            for d in found
-        ]
+        rows += [{**asdict(d), "ratio": d.ratio} for d in found]
     return pd.DataFrame(rows, columns=COLUMNS)
