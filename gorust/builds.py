@@ -180,17 +180,25 @@ def workspace_files(
     return files
 
 
+def digest(parts: Sequence[bytes | str]) -> str:
+    """A short key for caching a build or its measurement: the sha256 of ``parts``, each one
+    delimited."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        hashed.update(part.encode() if isinstance(part, str) else part)
+        hashed.update(b"\0")
+    return hashed.hexdigest()[:20]
+
+
 def sources_key(files: Iterable[Path], root: Path, *facts: str) -> str:
-    """A short key for a build measurement: the sha256 of each file's path (relative to
+    """A short key for a build measurement: the digest of each file's path (relative to
     ``root``) and content, in path order, and of ``facts`` (toolchain versions, settings).
     A measurement is reused only under the same key, so never for other code than it built,
     whatever the commit says (a commit cannot vouch for uncommitted files)."""
-    hashed = hashlib.sha256()
+    named: list[bytes | str] = []
     for path in sorted(set(files)):
-        hashed.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for fact in facts:
-        hashed.update(fact.encode() + b"\0")
-    return hashed.hexdigest()[:16]
+        named += [str(path.relative_to(root)), path.read_bytes()]
+    return digest([*named, *facts])[:16]
 
 
 def _as_it_is(_relative: Path, content: bytes) -> bytes:

@@ -3,7 +3,6 @@ and the page's line count. How it builds and runs its tools is gorust.builds."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,15 +39,6 @@ class SplitMix64:
 
     def pick(self, items: Sequence[str]) -> str:
         return items[self.below(len(items))]
-
-
-def digest(parts: Sequence[bytes | str]) -> str:
-    """A short key for caching a build: the sha256 of ``parts``, each one delimited."""
-    hashed = hashlib.sha256()
-    for part in parts:
-        hashed.update(part.encode() if isinstance(part, str) else part)
-        hashed.update(b"\0")
-    return hashed.hexdigest()[:20]
 
 
 def source_lines(path: Path) -> int:

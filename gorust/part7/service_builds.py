@@ -11,8 +11,9 @@ import pandas as pd
 from IPython.display import Markdown
 
 from gorust import builds, paths, provenance
+from gorust.builds import digest
 from gorust.kernels import GoKernel, KernelError, RustKernel
-from gorust.part7.common import SERVICE, digest
+from gorust.part7.common import SERVICE
 from gorust.part7.scratch import (
     GO_SERVICE_SOURCE,
     RUST_SERVICE_MANIFEST,

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from gorust import builds, charts, paths, provenance
+from gorust.builds import digest
 from gorust.experiments import experiment
 from gorust.kernels import KernelError, RustKernel
-from gorust.part7.common import CHAPTER, TOOL_TIMEOUT_S, WASM, digest
+from gorust.part7.common import CHAPTER, TOOL_TIMEOUT_S, WASM
 from gorust.runs import kernels
 from gorust.toolchains import wasi_rustc
 
