@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
+
 from gorust.kernels import GoKernel, KernelError, RustKernel
 from gorust.process import run_child
 
@@ -199,6 +201,20 @@ def sources_key(files: Iterable[Path], root: Path, *facts: str) -> str:
     for path in sorted(set(files)):
         named += [str(path.relative_to(root)), path.read_bytes()]
     return digest([*named, *facts])[:16]
+
+
+def measured_once(
+    cache_file: Path, reuse: bool, measure: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """A build measurement this machine already made under the same key (``cache_file``, named
+    by ``sources_key`` or ``digest``) when ``reuse`` allows, else a fresh one from ``measure``,
+    kept for next time. The ``reused`` column says which."""
+    if reuse and cache_file.exists():
+        return pd.read_csv(cache_file).assign(reused=True)
+    frame = measure()
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(cache_file, index=False)
+    return frame.assign(reused=False)
 
 
 def _as_it_is(_relative: Path, content: bytes) -> bytes:

@@ -270,13 +270,12 @@ def cold_build_times(
     reused; the ``reused`` column says so. The full profile always measures afresh."""
     profile = profile or current_profile()
     key = cold_build_key()
-    cache_file = _cold_cache_file(key)
-    if samples is None and profile.name != "full" and cache_file.exists():
-        return ColdBuildTimes(pd.read_csv(cache_file).assign(reused=True))
-    frame = _measure_cold(samples or cold_samples(profile), key)
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(cache_file, index=False)
-    return ColdBuildTimes(frame.assign(reused=False))
+    frame = builds.measured_once(
+        _cold_cache_file(key),
+        reuse=samples is None and profile.name != "full",
+        measure=lambda: _measure_cold(samples or cold_samples(profile), key),
+    )
+    return ColdBuildTimes(frame)
 
 
 def cold_builds(profile: Profile | None = None) -> pd.DataFrame:

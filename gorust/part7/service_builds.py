@@ -125,11 +125,12 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
     ``reused`` column says which happened.
     """
     profile = profile or current_profile()
-    cache_file = _cold_cache_file()
-    if profile.name == "quick" and cache_file.exists():
-        frame = pd.read_csv(cache_file)
-        frame["reused"] = True
-        return frame
+    return builds.measured_once(
+        _cold_cache_file(), reuse=profile.name == "quick", measure=lambda: _measure_cold(profile)
+    )
+
+
+def _measure_cold(profile: Profile) -> pd.DataFrame:
     go, rust = kernels()
     rows = []
     for repetition in range(cold_repetitions(profile)):
@@ -139,11 +140,7 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
                 scratch = Path(folder)
                 row = _cold_go(go, scratch) if language == "go" else _cold_rust(rust, scratch)
             rows.append({**row, "repetition": repetition, **provenance.host()})
-    frame = pd.DataFrame(rows)
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(cache_file, index=False)
-    frame["reused"] = False
-    return frame
+    return pd.DataFrame(rows)
 
 
 def _compile_dependencies(go: GoKernel, rust: RustKernel) -> None:
