@@ -24,7 +24,7 @@ def test_part6_summaries_checked_output_and_claims_match_the_live_run(replaying:
     spikes = part6.spike_table(states)
     table = part6.summary(states)
     assert list(table.variant) == [v.label for v in part6.VARIANTS]
-    assert table.runs.eq(states.settings.repetitions).all()
+    assert list(table.runs) == [states.settings.runs_of(v) for v in table.variant]
     assert spikes.bins_with_gc.sum() > 0  # the recorded cycles land on the recorded bins
     (agreement,) = checked_outputs("06-discord-case-study.ipynb")
     assert "\n".join(part6.agreement_lines(states)) + "\n" == agreement
@@ -41,3 +41,27 @@ def test_read_states_refuses_a_recording_made_with_other_settings(reference_copy
     frame.to_csv(source, index=False)
     with pytest.raises(ValueError, match="other settings"):
         part6.read_states()
+
+
+def test_a_variant_keeps_its_own_godebug_options_next_to_gctrace() -> None:
+    quick = part6.settings(Profile("quick"))
+    by_label = {v.label: v for v in part6.VARIANTS}
+    _, env = part6.serving.invocation(
+        by_label["Go, pointer LRU, GOGC=off + GOMEMLIMIT, asyncpreemptoff=1"], quick
+    )
+    assert env["GODEBUG"] == "asyncpreemptoff=1,gctrace=1"
+    _, env = part6.serving.invocation(by_label["Go, pointer LRU"], quick)
+    assert env["GODEBUG"] == "gctrace=1"
+    _, env = part6.serving.invocation(by_label["Rust, HashMap LRU (lru crate)"], quick)
+    assert "GODEBUG" not in env
+
+
+def test_the_full_profile_serves_the_idiomatic_pair_twice_and_the_others_once() -> None:
+    full = part6.settings(Profile("full"))
+    runs = {v.label: full.runs_of(v.label) for v in part6.VARIANTS}
+    assert {label: runs[label] for label in part6.serving.IDIOMATIC} == dict.fromkeys(
+        part6.serving.IDIOMATIC, 2
+    )
+    assert sum(runs.values()) == 8
+    quick = part6.settings(Profile("quick"))
+    assert {quick.runs_of(v.label) for v in part6.VARIANTS} == {quick.repetitions}
