@@ -22,7 +22,8 @@ PROFILE ?= full
 PARTS ?= part1,part2,part3,part4,part5,part6,part7
 
 .PHONY: book test setup preflight-book preflight-test lint unit code-tests html \
-	notebook-outputs after-build clean refresh-notebooks record-reference derive-claims
+	notebook-outputs after-build clean refresh-notebooks record-reference derive-claims \
+	programs
 
 # Without Go or Rust the book still builds, in replay mode, from the reference under data/.
 book: setup preflight-book
@@ -85,6 +86,10 @@ clean:
 record-reference: setup
 	GVR_MODE=live $(BIN)/python -m gorust.preflight book
 	$(BIN)/python -m gorust.reference --parts $(PARTS) --profile $(PROFILE)
+
+# Before a lecture: build every Go and Rust program of the course, running nothing.
+programs: setup preflight-book
+	$(BIN)/python -m gorust.programs
 
 # For chapter authors: execute every chapter and commit only the outputs nbval checks.
 # After a claim rule changes: re-judge the recorded tables, measuring nothing.

@@ -220,3 +220,51 @@ def powers_of_ten(values: pd.Series) -> list[float]:
     low = math.floor(math.log10(positive.min()))
     high = math.ceil(math.log10(positive.max()))
     return [10.0**exponent for exponent in range(low, high + 1)]
+
+
+# This machine's run against the reference (gorust.agreement): every chart of a live page draws
+# the reference's marks beside its own, faded, with the reference's provenance in the tooltip.
+RUN_FIELD = "Run"
+RUN_DETAILS_FIELD = "Run details"
+THIS_RUN = "this machine"
+REFERENCE_RUN = "reference"
+RUN_OPACITY = {THIS_RUN: 1.0, REFERENCE_RUN: 0.35}
+
+
+def run_details(frame: pd.DataFrame) -> str:
+    """Where a frame's rows were measured, in one line: profile, machine, commit, date."""
+
+    def first(column: str) -> str:
+        values = frame[column].dropna().astype(str) if column in frame else pd.Series()
+        return values.iloc[0] if not values.empty else "?"
+
+    return (
+        f"{first('profile')} profile, {first('cpu')} ({first('cores')} cores), "
+        f"commit {first('commit')}, {first('measured_at')[:10]}"
+    )
+
+
+def with_reference(live: pd.DataFrame, reference: pd.DataFrame | None) -> pd.DataFrame:
+    """``live`` and (when given) ``reference`` stacked, each row marked with its run
+    (``Run``: "this machine" or "reference") and that run's provenance (``Run details``)."""
+    runs = [live.assign(**{RUN_FIELD: THIS_RUN, RUN_DETAILS_FIELD: run_details(live)})]
+    if reference is not None and not reference.empty:
+        details = run_details(reference)
+        runs.append(reference.assign(**{RUN_FIELD: REFERENCE_RUN, RUN_DETAILS_FIELD: details}))
+    return pd.concat(runs, ignore_index=True)
+
+
+def run_opacity(frame: pd.DataFrame) -> alt.Opacity | alt.OpacityValue:
+    """Full marks for this machine, faded ones for the reference, with a legend when both show."""
+    runs = [run for run in RUN_OPACITY if run in set(frame.get(RUN_FIELD, ()))]
+    if len(runs) < 2:
+        return alt.OpacityValue(1.0)
+    return alt.Opacity(
+        f"{RUN_FIELD}:N",
+        scale=alt.Scale(domain=runs, range=[RUN_OPACITY[r] for r in runs]),
+        legend=alt.Legend(title="Run", orient="top"),
+    )
+
+
+def run_tooltip() -> list[alt.Tooltip]:
+    return [alt.Tooltip(f"{RUN_FIELD}:N"), alt.Tooltip(f"{RUN_DETAILS_FIELD}:N")]

@@ -182,7 +182,7 @@ def glued_values(chapter: str, tables: Tables | None = None) -> dict[str, str]:
     return values
 
 
-def _split(chapter: str, name: str) -> tuple[str, str]:
+def split_table_name(chapter: str, name: str) -> tuple[str, str]:
     """ "load" is this chapter's table; "part4/load" is Part 4's."""
     owner, _, table = name.rpartition("/")
     return (owner or chapter), table
@@ -192,7 +192,7 @@ def load_tables(chapter: str, loader: Callable[[str, str], pd.DataFrame] = data.
     """Every table the chapter's rules name, read with ``loader(chapter, table)``."""
     names = {name for r in rules(chapter) for name in r.tables}
     names |= {name for f in facts_of(chapter) for name in f.tables}
-    return {name: loader(*_split(chapter, name)) for name in sorted(names)}
+    return {name: loader(*split_table_name(chapter, name)) for name in sorted(names)}
 
 
 def judge(chapter: str, tables: Tables | None = None) -> list[Claim]:
@@ -266,12 +266,15 @@ def claims_frame(chapter: str, claims: list[Claim], tables: Tables) -> pd.DataFr
 def check(chapter: str) -> Markdown:
     """Judge the chapter's claims on what this run shows, save them as the run's
     ``<chapter>/claims.csv`` (live only; the Verdict builds its ledger from these files), glue
-    the numbers its prose shows, and return the claims as the chapter's claim-check table."""
+    the numbers its prose shows, and return the claims as the chapter's claim-check table,
+    followed by this machine's headline figures against the reference's (gorust.agreement)."""
     from myst_nb import glue
 
     tables = load_tables(chapter)
     for key, text in glued_values(chapter, tables).items():
         glue(key, text, display=False)
+    from gorust import agreement
+
     found = judge(chapter, tables)
     experiments.save_derived(chapter, "claims", lambda: claims_frame(chapter, found, tables))
-    return table(found)
+    return Markdown(f"{table(found).data}\n\n{agreement.table(chapter).data}".rstrip())

@@ -10,7 +10,8 @@ The declaration says which chapter it belongs to, which programs it builds (fold
 ``code/go``, ``code/rust`` or ``code/``) and what it returns. From it, this module:
 
 - **runs it live** and saves what it returned, with provenance, as this machine's live results
-  (``gorust.data.save``: ``_build/results/<chapter>/<table>.csv``, never ``data/``);
+  (``gorust.data.save``: ``_build/results/<chapter>/<table>.csv``, never ``data/``), with the
+  shell commands it ran (``<name>.commands.csv``, gorust.commands);
 - **replays it**: in replay mode the function is not called at all; its result is rebuilt
   from the reference tables in ``data/<chapter>/`` (``replay.recorded``);
 - **tells the book what a chapter depends on** (``programs``), for fast rebuilds
@@ -31,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
-from gorust import data, replay
+from gorust import commands, data, replay
 
 
 class Tables(Protocol):
@@ -58,6 +59,23 @@ class Experiment:
         if self.result is None:
             return recorded[self.tables[0]]
         return self.result.from_tables(recorded)
+
+    @property
+    def commands_table(self) -> str:
+        """The table of the shell commands it ran (gorust.commands)."""
+        return commands.table_name(self.name)
+
+    def commands(self) -> pd.DataFrame | None:
+        """The commands behind the tables this page shows: this run's, or the reference's in
+        replay mode; None when the reference was recorded before commands were journaled."""
+        if replay.active():
+            if not replay.has_recording(self.chapter, self.commands_table):
+                return None
+            return replay.recorded(self.chapter, self.commands_table)
+        try:
+            return data.load(self.chapter, self.commands_table)
+        except FileNotFoundError:
+            return None
 
     def save(self, value: Any) -> None:
         """Save what the live run returned, as this machine's live results."""
@@ -105,14 +123,29 @@ def experiment(
         def run(*args: Any, **kwargs: Any) -> Any:
             if replay.active():
                 return declared.replayed()
-            value = function(*args, **kwargs)
+            with commands.journal() as ran:
+                value = function(*args, **kwargs)
             declared.save(value)
+            data.save(commands.table(ran), chapter, declared.commands_table)
             return value
 
         run.experiment = declared  # type: ignore[attr-defined]
         return run  # type: ignore[return-value]
 
     return declare
+
+
+def reference_of(run: Callable[..., Any]) -> Any | None:
+    """The reference's result of the experiment ``run``, for a chart to draw beside this
+    machine's: None in replay mode (the page already shows the reference) and when the
+    reference lacks the experiment or holds an incompatible recording of it."""
+    declared: Experiment = getattr(run, "experiment", run)
+    if replay.active():
+        return None
+    try:
+        return declared.replayed()
+    except (replay.RecordingMissing, ValueError, KeyError):
+        return None
 
 
 def save_derived(chapter: str, table: str, build: Callable[[], pd.DataFrame]) -> None:

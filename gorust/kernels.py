@@ -26,7 +26,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from gorust import paths, provenance
+from gorust import commands, paths, provenance
 from gorust.process import Child, Finished, current_rss_bytes, run_child
 from gorust.toolchains import CARGO, GO, Requirement, Toolchain, ToolchainMissing, locate
 
@@ -249,7 +249,42 @@ class Kernel(ABC):
         outcome = self._build(experiment, tuple(features), race)
         if isinstance(outcome, CompileDiagnostics):
             raise CompileError(outcome)
+        self._journal_build(experiment, tuple(features), race)
         return outcome
+
+    # -- the journal of commands (gorust.commands) ----------------------------------------------
+    def _journal_build(self, experiment: str, features: tuple[str, ...], race: bool) -> None:
+        root = commands.in_repository(self.root)
+        if root is None:  # a scratch copy: its commands would name a folder that is gone
+            return
+        output = commands.program_path(self.language, experiment, features, race)
+        line = self._build_line(root, experiment, features, race, output)
+        version = self.toolchain().version
+        commands.note(commands.Command(self.language, version, "build", experiment, line))
+
+    def _journal_run(
+        self,
+        experiment: str,
+        features: Sequence[str],
+        race: bool,
+        args: Sequence[object],
+        env: Mapping[str, str] | None,
+        cpus: str | None,
+    ) -> None:
+        root = commands.in_repository(self.root)
+        if root is None:
+            return
+        output = commands.program_path(self.language, experiment, features, race)
+        pinned = ["taskset", "-c", cpus] if cpus is not None else []
+        line = commands.run_line(f"{root}/{experiment}", output, args, env or {}, pinned)
+        version = self.toolchain().version
+        commands.note(commands.Command(self.language, version, "run", experiment, line))
+
+    @abstractmethod
+    def _build_line(
+        self, root: str, experiment: str, features: tuple[str, ...], race: bool, output: str
+    ) -> str:
+        """The shell line, from the repository's root, that builds what ``_compile`` builds."""
 
     def expect_compile_error(
         self, experiment: str, features: Sequence[str] = ()
@@ -259,6 +294,7 @@ class Kernel(ABC):
         Raises UnexpectedCompileSuccess if it compiles after all.
         """
         outcome = self._build(experiment, tuple(features), race=False)
+        self._journal_build(experiment, tuple(features), False)
         if isinstance(outcome, Build):
             raise UnexpectedCompileSuccess(
                 f"{self.language} compiled `{experiment}` with features {list(features)}, but "
@@ -344,6 +380,7 @@ class Kernel(ABC):
         argv = [*_pinned(cpus), str(build.binary), *map(str, args)]
         child_env = {**self.env, **(env or {})}
         command = _describe(self.language, experiment, args)
+        self._journal_run(experiment, features, race, args, env, cpus)
         finished = run_child(argv, env=child_env, cwd=self.source(experiment), timeout_s=timeout_s)
         if finished.timed_out:
             raise RunTimeout(command, finished, timeout_s)
@@ -367,6 +404,7 @@ class Kernel(ABC):
         """
         build = self.build(experiment)
         command = _describe(self.language, experiment, args)
+        self._journal_run(experiment, (), False, args, env, cpus)
         child = Child(
             [*_pinned(cpus), str(build.binary), *map(str, args)],
             env={**self.env, **(env or {})},
@@ -439,6 +477,11 @@ class GoKernel(Kernel):
     def _is_experiment(self, path: Path) -> bool:
         return path.is_dir() and path.name != "internal" and any(path.glob("*.go"))
 
+    def _build_line(
+        self, root: str, experiment: str, features: tuple[str, ...], race: bool, output: str
+    ) -> str:
+        return commands.go_build_line(root, experiment, features, race, output)
+
     def _compile(
         self, experiment: str, features: tuple[str, ...], race: bool, output: Path
     ) -> Finished:
@@ -472,6 +515,11 @@ class RustKernel(Kernel):
     @property
     def target_dir(self) -> Path:
         return self.cache / "cargo-target"
+
+    def _build_line(
+        self, root: str, experiment: str, features: tuple[str, ...], race: bool, output: str
+    ) -> str:
+        return commands.rust_build_line(root, experiment, features, output)
 
     def _compile(
         self, experiment: str, features: tuple[str, ...], race: bool, output: Path

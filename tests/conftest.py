@@ -169,3 +169,42 @@ def checked_output(notebook: str, call: str) -> str:
         if call in "".join(cell["source"]):
             return _printed(cell)
     raise AssertionError(f"{notebook} has no checked cell that calls {call}")
+
+
+# What the live build of `make test` saved (its tables and the commands behind them).
+BUILT_RESULTS = paths.REPO / "_build" / "results"
+
+
+def reproduce_journaled(
+    chapter: str,
+    experiment: str,
+    *,
+    results: Path = BUILT_RESULTS,
+    runs_per_language: int = 1,
+    timeout_s: float = 300,
+) -> dict[str, list[list[dict]]]:
+    """Paste the commands the live build journaled for ``experiment`` into bash, as a reader
+    would, from the repository's root: every build line, then the first ``runs_per_language``
+    run lines of each language. Returns, per language, the JSON lines each run printed."""
+    import json
+
+    journal = pd.read_csv(results / chapter / f"{experiment}.commands.csv")
+    assert not journal.empty, f"{chapter}/{experiment} journaled no command"
+
+    def bash(line: str) -> str:
+        done = subprocess.run(
+            ["bash", "-c", line], cwd=paths.REPO, capture_output=True, text=True,
+            timeout=timeout_s,
+        )  # fmt: skip
+        assert done.returncode == 0, f"`{line}` failed:\n{done.stderr[-2000:]}"
+        return done.stdout
+
+    for line in journal[journal.kind == "build"].line:
+        bash(line)
+    printed: dict[str, list[list[dict]]] = {}
+    for language, runs in journal[journal.kind == "run"].groupby("language"):
+        printed[str(language)] = [
+            [json.loads(out) for out in bash(line).splitlines() if out.startswith("{")]
+            for line in runs.line.head(runs_per_language)
+        ]
+    return printed

@@ -103,3 +103,36 @@ def test_page_renders_its_charts_offline(browser: Browser, page_path: Path) -> N
     assert not errors, errors
     assert not outside, f"{relative} tried to load from the network: {outside}"
     context.close()
+
+
+def _measuring_pages() -> list[Path]:
+    return [p for p in _pages() if p.name[:2].isdigit() and int(p.name[:2]) <= 7]
+
+
+@pytest.mark.parametrize("page_path", _measuring_pages(), ids=lambda p: p.stem)
+def test_every_experiment_has_a_reproduce_panel_whose_tables_are_in_the_build(
+    browser: Browser, page_path: Path
+) -> None:
+    from urllib.parse import unquote, urlparse
+
+    from gorust import experiments
+
+    chapter = f"part{int(page_path.name[:2])}"
+    page = browser.new_page()
+    page.goto(page_path.as_uri(), wait_until="load")
+    panels = page.locator("details.gvr-reproduce")
+    declared = experiments.of(chapter)
+    assert panels.count() >= len(declared), (
+        f"{page_path.name}: {panels.count()} Reproduce panels for {len(declared)} experiments"
+    )
+    for index in range(panels.count()):
+        panel = panels.nth(index)
+        panel.locator("summary").click()
+        links = panel.locator("a.gvr-table-link")
+        assert links.count() >= 1, f"{page_path.name}: panel {index} links no table"
+        for href in links.evaluate_all("links => links.map(a => a.href)"):
+            target = Path(unquote(urlparse(href).path)).resolve()
+            assert target.is_relative_to(HTML.resolve()), f"{href} leaves the build"
+            assert target.is_file() and target.suffix == ".csv", f"{href} is not in the build"
+            assert target.read_text(encoding="utf-8").count("\n") >= 1, f"{href} is empty"
+    page.close()

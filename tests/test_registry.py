@@ -42,6 +42,9 @@ def test_a_live_run_saves_what_it_declares(monkeypatch, live_results) -> None:
         assert probe() is frame
         saved = pd.read_csv(live_results / "part0" / "probe.csv")
         assert saved.x.tolist() == [1]
+        # It ran no program: its journal of commands is saved, empty, with the provenance.
+        journal = pd.read_csv(live_results / "part0" / "probe.commands.csv")
+        assert journal.empty and {"kind", "line", "commit"} <= set(journal.columns)
         monkeypatch.setenv(replay.MODE_VARIABLE, "replay")
         monkeypatch.setattr(paths, "DATA", live_results)
         assert probe().x.tolist() == [1]  # replayed from the tables, not run

@@ -179,6 +179,8 @@ def go_over_rust(runs: pd.DataFrame, value: pd.Series) -> dict[str, stats.Ratio]
 
 
 def ratio_words(ratio: stats.Ratio) -> str:
+    if ratio.n < 2:  # the full profile serves the variants besides the idiomatic pair once
+        return f"{ratio.value:,.1f}× (one run a side: no interval)"
     return f"{ratio.value:,.1f}× ({ratio.interval}: {ratio.low:,.1f}–{ratio.high:,.1f}×)"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import data
+from gorust import data, paths, replay
 from gorust.part8 import claim_ledger, comparisons
 from gorust.part8.claim_ledger import ledger_table, verdict_counts
 from gorust.part8.closing import conclusions
@@ -32,6 +32,12 @@ def dimensions(data_dir: Path | None = None) -> pd.DataFrame:
     return comparisons.dimensions(data_dir or data.shown_root())
 
 
+def reference_dimensions() -> pd.DataFrame | None:
+    """The reference's comparisons, to draw beside this machine's; None in replay mode, where
+    the page shows the reference alone."""
+    return None if replay.active() else comparisons.dimensions(paths.DATA)
+
+
 def ledger(data_dir: Path | None = None) -> pd.DataFrame:
     """Every chapter's claim check, one row per claim."""
     return claim_ledger.ledger(data_dir or data.shown_root())
@@ -45,6 +51,7 @@ __all__ = [
     "ledger",
     "ledger_table",
     "ratio_chart",
+    "reference_dimensions",
     "summary_matrix",
     "verdict_counts",
     "weights_chart",

@@ -25,7 +25,9 @@ def _labelled(dims: pd.DataFrame) -> pd.DataFrame:
     return dims.assign(dimension=dims.dimension.where(dims.pairing == IDIOMATIC, named))
 
 
-def ratio_chart(dims: pd.DataFrame) -> alt.Chart:
+def ratio_chart(dims: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Go ÷ Rust per dimension as bars from parity; live, the reference's ratio of the same
+    dimension as a hollow grey mark on each bar."""
     frame = _labelled(dims).assign(
         cheaper=dims.ratio.map(lambda r: "Go" if r < 1 else "Rust"),
         chapter_title=dims.chapter.map(CHAPTER_TITLES),
@@ -65,13 +67,44 @@ def ratio_chart(dims: pd.DataFrame) -> alt.Chart:
         )
     )
     parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#333").encode(x="x:Q")
-    return (bars + parity).properties(
+    layers = [bars, parity]
+    if reference is not None and not reference.empty:
+        layers.append(_reference_marks(frame, _labelled(reference)))
+    return alt.layer(*layers).properties(
         title=alt.Title(
             "Go against Rust, every measured dimension",
             subtitle="medians from the chapters' data; bars start at parity",
         ),
         description="Go to Rust ratios per measured dimension on a log scale",
         height=alt.Step(22),
+    )
+
+
+def _reference_marks(shown: pd.DataFrame, reference: pd.DataFrame) -> alt.Chart:
+    """The reference's ratio of each dimension this page shows, as a hollow grey diamond."""
+    # Sorted by this page's ratio, as the bars are, so the two layers share one order.
+    marks = reference[["dimension", "ratio"]].rename(columns={"ratio": "reference_ratio"})
+    marks = marks.merge(shown[["dimension", "ratio"]], on="dimension").assign(
+        **{charts.RUN_FIELD: charts.REFERENCE_RUN,
+           charts.RUN_DETAILS_FIELD: "the reference recorded in data/"}
+    )  # fmt: skip
+    return (
+        alt.Chart(marks)
+        .mark_point(shape="diamond", filled=False, size=110, color="#555", strokeWidth=1.5)
+        .encode(
+            y=alt.Y("dimension:N", sort=alt.EncodingSortField("ratio", order="descending")),
+            x=alt.X("reference_ratio:Q", scale=alt.Scale(type="log")),
+            shape=alt.Shape(
+                f"{charts.RUN_FIELD}:N",
+                scale=alt.Scale(domain=[charts.REFERENCE_RUN], range=["diamond"]),
+                legend=alt.Legend(title="Run", orient="top"),
+            ),
+            tooltip=[
+                "dimension",
+                alt.Tooltip("reference_ratio:Q", title="Go ÷ Rust", format=".2f"),
+                *charts.run_tooltip(),
+            ],
+        )
     )
 
 

@@ -1,0 +1,89 @@
+"""The journal of shell commands behind every experiment (gorust.commands), and the lines a
+reader pastes to reproduce one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gorust import GoKernel, RustKernel, commands, paths
+
+
+def test_a_go_build_line_names_the_tags_race_and_its_own_output() -> None:
+    output = commands.program_path("go", "data_race", ("atomic",), True)
+    assert output == "_build/programs/go/data_race+atomic-race"
+    line = commands.go_build_line("code/go", "data_race", ("atomic",), True, output)
+    assert line == (
+        "mkdir -p _build/programs/go && go -C code/go build -trimpath -race -tags atomic "
+        '-o "$PWD"/_build/programs/go/data_race+atomic-race ./data_race'
+    )
+
+
+def test_a_rust_build_line_copies_the_program_out_of_cargo_target_directory() -> None:
+    output = commands.program_path("rust", "generics_cost", ("dyn",), False)
+    line = commands.rust_build_line("code/rust", "generics_cost", ("dyn",), output)
+    assert line.startswith(
+        "cargo build --release --locked --manifest-path code/rust/Cargo.toml -p generics_cost "
+        "--features dyn && "
+    )
+    assert line.endswith(
+        'cp "${CARGO_TARGET_DIR:-code/rust/target}"/release/generics_cost '
+        "_build/programs/rust/generics_cost+dyn"
+    )
+
+
+def test_a_run_line_runs_from_the_program_folder_with_its_environment_quoted() -> None:
+    line = commands.run_line(
+        "code/go/read_states",
+        "_build/programs/go/read_states",
+        ["--entries", 10, "--layout", "pointers"],
+        {"GOGC": "off", "GODEBUG": "asyncpreemptoff=1,gctrace=1", "NOTE": "two words"},
+        ["taskset", "-c", "1"],
+    )
+    assert line == (
+        "(cd code/go/read_states && GOGC=off GODEBUG=asyncpreemptoff=1,gctrace=1 "
+        "NOTE='two words' taskset -c 1 ../../../_build/programs/go/read_states --entries 10 "
+        "--layout pointers)"
+    )
+
+
+def test_the_journal_keeps_each_command_once_in_order_and_only_while_open() -> None:
+    first = commands.Command("go", "go1", "build", "x", "go build x")
+    second = commands.Command("go", "go1", "run", "x", "x --n 1")
+    commands.note(first)  # no journal open: noted nowhere
+    with commands.journal() as outer:
+        commands.note(first)
+        with commands.journal() as inner:
+            commands.note(second)
+            commands.note(first)
+        commands.note(second)
+    assert outer == [first, second]
+    assert inner == [second, first]
+    table = commands.table(outer)
+    assert list(table.kind) == ["build", "run"]
+    assert {"language", "toolchain", "profile", "commit", "measured_at"} <= set(table.columns)
+
+
+def test_a_kernel_in_a_scratch_copy_journals_nothing(tmp_path: Path) -> None:
+    assert commands.in_repository(tmp_path) is None
+    assert commands.in_repository(paths.GO_MODULE) == "code/go"
+
+
+@pytest.mark.parametrize("kernel_type", [GoKernel, RustKernel])
+def test_pasting_the_journaled_lines_prints_what_the_kernel_run_printed(kernel_type) -> None:
+    kernel = kernel_type()
+    with commands.journal() as ran:
+        result = kernel.run("kernel_selftest", ["--mode", "emit", "--records", 4])
+    lines = {c.kind: c.line for c in ran}
+    assert set(lines) == {"build", "run"}
+    for kind in ("build", "run"):
+        done = subprocess.run(
+            ["bash", "-c", lines[kind]], cwd=paths.REPO, capture_output=True, text=True,
+            timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    printed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert printed == result.records
