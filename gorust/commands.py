@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import paths, provenance
+from gorust import paths
 
 SUFFIX = ".commands"  # <chapter>/<experiment>.commands.csv
 # Where the pasted build commands put their programs (ignored by git, like the whole _build/).
@@ -58,10 +58,11 @@ def note(command: Command) -> None:
             commands.append(command)
 
 
-def table(commands: Sequence[Command]) -> pd.DataFrame:
-    """The journal as a tidy table, with the provenance columns every saved table carries."""
+def table(commands: Sequence[Command], provenance: Mapping[str, object]) -> pd.DataFrame:
+    """The journal as a tidy table, with ``provenance``: the provenance columns of the tables
+    the experiment saved, so that its commands and its data say the same run."""
     frame = pd.DataFrame([asdict(c) for c in commands], columns=list(Command.__annotations__))
-    for column, value in provenance.host().items():
+    for column, value in provenance.items():
         frame[column] = value
     return frame
 

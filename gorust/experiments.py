@@ -26,7 +26,7 @@ same object.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -77,8 +77,9 @@ class Experiment:
         except FileNotFoundError:
             return None
 
-    def save(self, value: Any) -> None:
-        """Save what the live run returned, as this machine's live results."""
+    def save(self, value: Any, ran: Sequence[commands.Command] = ()) -> None:
+        """Save what the live run returned, as this machine's live results, and the commands
+        it ran (with the provenance of its first table's first row)."""
         tables = {self.tables[0]: value} if self.result is None else value.to_tables()
         if set(tables) != set(self.tables):
             raise ValueError(
@@ -87,6 +88,12 @@ class Experiment:
             )
         for table, frame in tables.items():
             data.save(frame, self.chapter, table)
+        first = next((f for f in tables.values() if not f.empty), None)
+        provenance = {
+            column: (first[column].iloc[0] if first is not None and column in first else "")
+            for column in data.PROVENANCE_COLUMNS
+        }
+        data.save(commands.table(ran, provenance), self.chapter, self.commands_table)
 
 
 # Every declared experiment, by chapter, in the order the chapters' modules declare them.
@@ -125,8 +132,7 @@ def experiment(
                 return declared.replayed()
             with commands.journal() as ran:
                 value = function(*args, **kwargs)
-            declared.save(value)
-            data.save(commands.table(ran), chapter, declared.commands_table)
+            declared.save(value, ran)
             return value
 
         run.experiment = declared  # type: ignore[attr-defined]
