@@ -153,3 +153,40 @@ def test_the_reference_yields_every_comparison_the_rule_promises() -> None:
         *matrix.CODING,
     }
     assert keys == promised
+
+
+def _runs_in(chart) -> set[str]:
+    spec = chart.to_dict()
+    return {
+        str(row["Run"])
+        for rows in spec.get("datasets", {}).values()
+        for row in rows
+        if isinstance(row, dict) and "Run" in row
+    }
+
+
+def test_the_ratio_chart_marks_the_reference_ratio_of_each_dimension_when_given(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    live = part8.dimensions(data_dir)
+    assert _runs_in(part8.ratio_chart(live)) == set()
+    other = tmp_path / "other"
+    _trees(other, go=2.0, go_tuned=2.5, rust=1.0)
+    reference = part8.dimensions(other)
+    chart = part8.ratio_chart(live, reference=reference)
+    assert _runs_in(chart) == {"reference"}
+    marks = chart.to_dict()["layer"][-1]
+    assert marks["encoding"]["shape"]["field"] == "Run"
+    drawn = next(
+        rows
+        for rows in chart.to_dict()["datasets"].values()
+        if rows and "reference_ratio" in rows[0]
+    )
+    # Only dimensions this page shows, at the reference's ratio, in the page's order.
+    assert {r["dimension"] for r in drawn} <= set(live.dimension)
+    assert {r["reference_ratio"] for r in drawn} <= set(reference.ratio)
+    assert {r["ratio"] for r in drawn} <= set(live.ratio)
+
+
+def test_a_replayed_verdict_draws_no_reference_marks(replaying) -> None:
+    assert part8.reference_dimensions() is None
