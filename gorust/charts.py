@@ -46,13 +46,17 @@ def with_language_names(frame: pd.DataFrame) -> pd.DataFrame:
 def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
+            # Transparent, with greys that read on white and on the theme's dark mode (where
+            # course.css lightens the text): a chart is never a white box on a dark page.
+            "background": "transparent",
             "font": FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "axis": {
                 "labelFontSize": 12,
                 "titleFontSize": 13,
                 "titleFontWeight": "normal",
-                "gridColor": "#e6e6e6",
+                "gridColor": "#888888",
+                "gridOpacity": 0.25,
                 "domainColor": "#888",
                 "tickColor": "#888",
             },

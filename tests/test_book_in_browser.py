@@ -136,3 +136,41 @@ def test_every_experiment_has_a_reproduce_panel_whose_tables_are_in_the_build(
             assert target.is_file() and target.suffix == ".csv", f"{href} is not in the build"
             assert target.read_text(encoding="utf-8").count("\n") >= 1, f"{href} is empty"
     page.close()
+
+
+def _chart_colours(page) -> list[dict]:
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.gorust-chart svg')].map(svg => {
+            const text = svg.querySelector('text');
+            const rects = [...svg.querySelectorAll('rect, path.background')]
+                .filter(r => r.getBBox().width >= svg.getBBox().width * 0.9);
+            return {
+                text: text ? getComputedStyle(text).fill : null,
+                backgrounds: rects.map(r => getComputedStyle(r).fill),
+            };
+        })"""
+    )
+
+
+def _luminance(rgb: str) -> float:
+    red, green, blue = (int(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_charts_read_in_light_and_dark_mode(browser: Browser, mode: str) -> None:
+    page = browser.new_page()
+    page.goto((HTML / "chapters" / "03-memory-gc.html").as_uri(), wait_until="load")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.gorust-chart')].every(el => el.dataset.rendered)"
+    )
+    page.evaluate(f"() => {{ document.documentElement.dataset.theme = '{mode}'; }}")
+    colours = _chart_colours(page)
+    assert colours, "no chart on the page"
+    for chart in colours:
+        # No opaque box behind the chart: the page's own background shows through.
+        for fill in chart["backgrounds"]:
+            assert fill in ("none", "transparent", "rgba(0, 0, 0, 0)"), chart
+        text = _luminance(chart["text"])
+        assert text > 0.75 if mode == "dark" else text < 0.35, (mode, chart["text"])
+    page.close()
