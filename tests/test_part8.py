@@ -190,3 +190,14 @@ def test_the_ratio_chart_marks_the_reference_ratio_of_each_dimension_when_given(
 
 def test_a_replayed_verdict_draws_no_reference_marks(replaying) -> None:
     assert part8.reference_dimensions() is None
+
+
+def test_every_measuring_part_reference_is_the_full_profile_and_the_banner_says_so(
+    replaying,
+) -> None:
+    from gorust import replay, runs
+
+    recorded = replay.recordings(*part8.CHAPTER_TITLES)
+    assert set(recorded.profile) == {"full"}, recorded.groupby("table").profile.first()
+    banner = runs.begin("part8", recorded_in=part8.CHAPTER_TITLES)
+    assert banner is not None and "— full profile" in banner.data
