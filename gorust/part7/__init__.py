@@ -15,7 +15,7 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
   tables (gorust.claims).
 """
 
-from gorust.part7 import facts, rules  # noqa: F401  (declare the claim rules and prose facts)
+from gorust.part7 import facts, headlines, rules  # noqa: F401  (declare rules, facts, figures)
 from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SERVICE, WASM, SplitMix64, source_lines
 from gorust.part7.figures import json_chart, service_chart, wasm_chart
 from gorust.part7.json_speed import (

@@ -1,0 +1,64 @@
+"""Part 7's headline figures, this machine against the reference (gorust.agreement).
+
+The quick profile times JSON with fewer, shorter samples and counts words in a smaller text than
+the full one, and it may reuse the last cold builds, so every figure here is a ratio of the two
+languages (or of their module and binary sizes, which no profile changes), never a total.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gorust import agreement, claims, stats
+from gorust.part7.common import CHAPTER
+from gorust.part7.json_speed import GO_JSON_V1, json_ratio
+from gorust.part7.rules import wasm_speed
+
+COLD_BUILD = "service, cold build wall time, Rust ÷ Go"
+BINARY = "service binary stripped, Go ÷ Rust"
+JSON_DECODE = "JSON decode typed, encoding/json ÷ serde_json (time)"
+JSON_ENCODE = "JSON encode typed, encoding/json ÷ serde_json (time)"
+WASM_WORK = "wasm word count, Go ÷ Rust (work time)"
+WASM_SIZE = "wasm module stripped, Go ÷ Rust"
+
+TABLES = ("service_builds", "json_throughput", "wasm_runs", "wasm_sizes")
+
+
+def cold_build_ratio(builds: pd.DataFrame) -> stats.Ratio:
+    """Rust's cold builds ÷ Go's, medians of their wall times (above 1: Rust's take longer)."""
+    cold = builds[builds.kind == "cold"]
+    return stats.ratio_of_medians(
+        cold[cold.language == "rust"].wall_s, cold[cold.language == "go"].wall_s
+    )
+
+
+def size_ratio(
+    name: str, go_bytes: float, rust_bytes: float, rules: tuple[str, ...]
+) -> agreement.Figure:
+    """A size is the same on every run of the same build: its figure has no spread."""
+    ratio = float(go_bytes) / float(rust_bytes)
+    return agreement.Figure(name, ratio, ratio, ratio, "×", rules)
+
+
+@agreement.headlines(CHAPTER, tables=TABLES)
+def headline_figures(t: claims.Tables) -> list[agreement.Figure]:
+    builds, runs = t["service_builds"], t["json_throughput"]
+    # Every cold build of one language makes the same binary; the first says its size.
+    binary = builds[builds.kind == "cold"].groupby("language").stripped_bytes.first()
+    modules = t["wasm_sizes"].set_index("language").stripped_bytes
+    return [
+        agreement.Figure.of_ratio(COLD_BUILD, cold_build_ratio(builds), rules=("build_time",)),
+        size_ratio(BINARY, binary["go"], binary["rust"], ("binary_size",)),
+        agreement.Figure.of_ratio(
+            JSON_DECODE,
+            json_ratio(runs, GO_JSON_V1, "serde_json", "decode typed"),
+            rules=("json_speed",),
+        ),
+        agreement.Figure.of_ratio(
+            JSON_ENCODE,
+            json_ratio(runs, GO_JSON_V1, "serde_json", "encode typed"),
+            rules=("json_speed",),
+        ),
+        agreement.Figure.of_ratio(WASM_WORK, wasm_speed(t["wasm_runs"]), rules=("wasm",)),
+        size_ratio(WASM_SIZE, modules["go"], modules["rust"], ("wasm",)),
+    ]
