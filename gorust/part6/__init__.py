@@ -4,10 +4,11 @@ rate, in two Go layouts (with and without GC tuning) and two Rust ones, latency 
 - ``serving``: the experiment (``read_states``), its settings and its summaries;
 - ``figures``: the charts;
 - ``verdicts``: the claim check, rules over the recorded tables;
-- ``facts``: the numbers and comparison words the prose glues.
+- ``facts``: the numbers and comparison words the prose glues;
+- ``headlines``: the figures set against the reference's when the chapter runs live.
 """
 
-from gorust.part6 import facts, verdicts  # noqa: F401 (they declare the rules and facts)
+from gorust.part6 import facts, headlines, verdicts  # noqa: F401 (they declare rules, facts, figures)
 from gorust.part6.figures import latency_over_time_chart, memory_chart, work_chart
 from gorust.part6.serving import (
     CHAPTER,

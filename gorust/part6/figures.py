@@ -1,6 +1,13 @@
-"""Part 6's charts: latency over time with Go's collections, memory, and work time."""
+"""Part 6's charts: latency over time with Go's collections, memory, and work time.
+
+Live, each chart draws the reference's run beside this machine's (``reference``, the
+reference's result). The two profiles serve different cache sizes for different durations in
+different bins, so the runs never share an axis: each gets its own column of panels.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -25,9 +32,52 @@ def _latency_over_time_data(result: ReadStateRuns) -> pd.DataFrame:
     return pd.concat([first, spans], ignore_index=True)
 
 
-def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
+def both_runs(
+    build: Callable[[ReadStateRuns], pd.DataFrame],
+    result: ReadStateRuns,
+    reference: ReadStateRuns | None,
+) -> pd.DataFrame:
+    """``build``'s frame of this run, and of the reference's when given, stacked and marked
+    with their runs (charts.with_reference), each run described by its summary rows: the
+    frames the charts draw keep no provenance column of their own."""
+    if reference is None:
+        return build(result)
+    stacked = charts.with_reference(build(result), build(reference))
+    details = {
+        charts.THIS_RUN: charts.run_details(result.runs),
+        charts.REFERENCE_RUN: charts.run_details(reference.runs),
+    }
+    stacked[charts.RUN_DETAILS_FIELD] = stacked[charts.RUN_FIELD].map(details)
+    return stacked
+
+
+def run_column() -> alt.Column:
+    return alt.Column(
+        f"{charts.RUN_FIELD}:N",
+        sort=[charts.THIS_RUN, charts.REFERENCE_RUN],
+        title=None,
+        header=alt.Header(labelFontWeight="bold", labelFontSize=12),
+    )
+
+
+def run_tooltip(reference: ReadStateRuns | None) -> list[alt.Tooltip]:
+    return charts.run_tooltip() if reference is not None else []
+
+
+def _bins_words(result: ReadStateRuns, reference: ReadStateRuns | None) -> str:
+    if reference is None:
+        return f"per {result.settings.bin_ms} ms bin"
+    return (
+        f"per time bin ({result.settings.bin_ms} ms on this machine, "
+        f"{reference.settings.bin_ms} ms in the reference)"
+    )
+
+
+def latency_over_time_chart(
+    result: ReadStateRuns, reference: ReadStateRuns | None = None
+) -> alt.Chart:
     order = [v.label for v in VARIANTS]
-    base = alt.Chart(_latency_over_time_data(result))
+    base = alt.Chart(both_runs(_latency_over_time_data, result, reference))
     shades = (
         base.transform_filter("isValid(datum.start_s)")
         .mark_rect(color="#f3e3a0", opacity=0.8)
@@ -37,6 +87,7 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
             tooltip=[
                 alt.Tooltip("start_s:Q", title="collection starts (s)", format=".2f"),
                 alt.Tooltip("end_s:Q", title="ends (s)", format=".2f"),
+                *run_tooltip(reference),
             ],
         )
     )
@@ -59,14 +110,26 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
                 "statistic",
                 alt.Tooltip("t_s:Q", title="bin start (s)"),
                 alt.Tooltip("latency_us:Q", title="µs", format=",.1f"),
+                *run_tooltip(reference),
             ],
         )
     )
-    return charts.one_row_per_variant(
-        alt.layer(shades, lines), order, width=600, height=85
-    ).properties(
+    if reference is None:
+        faceted = charts.one_row_per_variant(alt.layer(shades, lines), order, width=600, height=85)
+    else:
+        # Each run on its own clock: seconds of the quick profile beside minutes of the full.
+        faceted = (
+            alt.layer(shades, lines)
+            .properties(width=380, height=85)
+            .facet(
+                row=alt.Row("variant:N", sort=order, title=None, header=charts.row_header()),
+                column=run_column(),
+            )
+            .resolve_scale(x="independent")
+        )
+    return faceted.properties(
         title=alt.Title(
-            f"Read-state latency over time, per {result.settings.bin_ms} ms bin",
+            f"Read-state latency over time, {_bins_words(result, reference)}",
             subtitle="first run of each variant; 20,000 requests per second; "
             "collections from GODEBUG=gctrace=1",
         ),
@@ -75,11 +138,26 @@ def latency_over_time_chart(result: ReadStateRuns) -> alt.Chart:
     )
 
 
-def memory_chart(result: ReadStateRuns) -> alt.Chart:
+def _memory_data(result: ReadStateRuns) -> pd.DataFrame:
     first = charts.with_language_names(result.bins[result.bins.repetition == 0])
-    first = first.assign(rss_mib=first.rss_bytes / 2**20)
+    return first.assign(rss_mib=first.rss_bytes / 2**20)
+
+
+def by_run(chart: alt.Chart, reference: ReadStateRuns | None, **sizes: int) -> alt.Chart:
+    """``chart`` as it is, or with the reference: a column per run, each with its own axes
+    (the runs' cache sizes and durations differ with their profiles)."""
+    if reference is None:
+        return chart
     return (
-        alt.Chart(first)
+        chart.properties(**sizes)
+        .facet(column=run_column())
+        .resolve_scale(x="independent", y="independent")
+    )
+
+
+def memory_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) -> alt.Chart:
+    chart = (
+        alt.Chart(both_runs(_memory_data, result, reference))
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("t_s:Q", title="time (s)"),
@@ -100,16 +178,17 @@ def memory_chart(result: ReadStateRuns) -> alt.Chart:
                 "variant",
                 alt.Tooltip("t_s:Q", title="s"),
                 alt.Tooltip("rss_mib:Q", title="MiB", format=",.0f"),
+                *run_tooltip(reference),
             ],
         )
-        .properties(
-            title=alt.Title("Memory of the same cache", subtitle="RSS sampled during the run"),
-            description=f"Resident memory over time for {len(VARIANTS)} LRU cache variants",
-        )
+    )
+    return by_run(chart, reference, width=300, height=200).properties(
+        title=alt.Title("Memory of the same cache", subtitle="RSS sampled during the run"),
+        description=f"Resident memory over time for {len(VARIANTS)} LRU cache variants",
     )
 
 
-def work_chart(result: ReadStateRuns) -> alt.Chart:
+def _work_data(result: ReadStateRuns) -> pd.DataFrame:
     runs = charts.with_language_names(result.runs)
     long = runs.melt(
         id_vars=["variant", "Language", "repetition"],
@@ -118,11 +197,12 @@ def work_chart(result: ReadStateRuns) -> alt.Chart:
         value_name="seconds",
     )
     long["part"] = long.part.map({"serving_s": "serving requests", "gc_cpu_s": "garbage collector"})
-    medians = (
-        long.groupby(["variant", "Language", "part"], sort=False).seconds.median().reset_index()
-    )
-    return (
-        alt.Chart(medians)
+    return long.groupby(["variant", "Language", "part"], sort=False).seconds.median().reset_index()
+
+
+def work_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) -> alt.Chart:
+    chart = (
+        alt.Chart(both_runs(_work_data, result, reference))
         .mark_bar()
         .encode(
             y=alt.Y(
@@ -142,14 +222,19 @@ def work_chart(result: ReadStateRuns) -> alt.Chart:
                 ),
                 legend=alt.Legend(orient="top", title=None),
             ),
-            tooltip=["variant", "part", alt.Tooltip("seconds:Q", title="s", format=".3f")],
+            tooltip=[
+                "variant",
+                "part",
+                alt.Tooltip("seconds:Q", title="s", format=".3f"),
+                *run_tooltip(reference),
+            ],
         )
-        .properties(
-            title=alt.Title(
-                "Work: serving and collecting",
-                subtitle="serving: wall time inside cache operations; collector: Go's "
-                "/cpu/classes/gc/total:cpu-seconds",
-            ),
-            description="Work per variant split into serving time and garbage-collector CPU",
-        )
+    )
+    return by_run(chart, reference, width=260).properties(
+        title=alt.Title(
+            "Work: serving and collecting",
+            subtitle="serving: wall time inside cache operations; collector: Go's "
+            "/cpu/classes/gc/total:cpu-seconds",
+        ),
+        description="Work per variant split into serving time and garbage-collector CPU",
     )
