@@ -23,7 +23,7 @@ PARTS ?= part1,part2,part3,part4,part5,part6,part7
 
 .PHONY: book test setup preflight-book preflight-test lint unit code-tests html \
 	notebook-outputs after-build clean refresh-notebooks record-reference derive-claims \
-	programs
+	programs chapter
 
 # Without Go or Rust the book still builds, in replay mode, from the reference under data/.
 book: setup preflight-book
@@ -86,6 +86,17 @@ clean:
 record-reference: setup
 	GVR_MODE=live $(BIN)/python -m gorust.preflight book
 	$(BIN)/python -m gorust.reference --parts $(PARTS) --profile $(PROFILE)
+
+# One chapter at a time: re-measure one chapter (make chapter PART=6 or PART=part6) and
+# rebuild only its page, the Verdict and the status page (GVR_RERUN, see gorust/book.py).
+chapter:
+	@part="$(PART)"; part="$${part#part}"; \
+	  if [ -z "$$part" ]; then echo "make chapter needs a Part: make chapter PART=6"; exit 2; fi; \
+	  if ! compgen -G "chapters/0$$part-*.ipynb" >/dev/null; then \
+	    echo "make chapter: no chapter for PART=$(PART); the chapters are:" chapters/*.ipynb; \
+	    exit 2; fi
+	$(MAKE) setup preflight-book
+	GVR_RERUN=part$(patsubst part%,%,$(PART)) $(MAKE) html
 
 # Before a lecture: build every Go and Rust program of the course, running nothing.
 programs: setup preflight-book
