@@ -14,6 +14,7 @@ from elftools.elf.elffile import ELFFile
 from gorust import builds, charts
 from gorust.experiments import experiment
 from gorust.kernels import Build
+from gorust.part4 import reproducing
 from gorust.part4.common import CHAPTER, EXPERIMENT, LANGUAGE_ORDER, _named, _row
 from gorust.runs import kernels
 
@@ -50,6 +51,28 @@ def _crates(edges: str, depth: int | None = None) -> list[str]:
     return sorted(found)
 
 
+def _note_dependency_commands() -> None:
+    """The go and cargo questions the experiment asks, as a reader would type them."""
+    go, rust = kernels()
+    go_exe, cargo = "go", "cargo"  # as the journaled build lines name them
+    version = go.toolchain().version
+    note = reproducing.note_argv
+    note(
+        "go",
+        version,
+        [go_exe, "-C", go.root, "list", "-f", '{{join .Imports "\\n"}}', f"./{EXPERIMENT}"],
+    )
+    note("go", version, [go_exe, "version", "-m", f"_build/programs/go/{EXPERIMENT}"])
+    tree = [cargo, "tree", "--offline", "--prefix", "none", "--locked", "-p", EXPERIMENT]
+    tree += ["--manifest-path", rust.root / "Cargo.toml", "--format", "{p}"]
+    for edges, depth in (
+        ("normal", ["--depth", "1"]),
+        ("normal,no-proc-macro", []),
+        ("normal,build", []),
+    ):
+        note("cargo", rust.toolchain().version, [*tree, "-e", edges, *depth])
+
+
 def _rust_dependencies() -> dict[str, list[str]]:
     return {
         "direct": _crates("normal", depth=1),
@@ -63,6 +86,7 @@ def dependencies() -> pd.DataFrame:
     """Third-party modules (Go) and crates (Rust) of each service, by how they are used."""
     go, rust = kernels()
     go_build = go.build(EXPERIMENT)
+    _note_dependency_commands()
     rows = []
     for language, kernel, found in (
         ("go", go, _go_dependencies(go_build)),
@@ -99,6 +123,7 @@ def binary_sizes() -> pd.DataFrame:
         for kernel in kernels():
             build = kernel.build(EXPERIMENT)
             stripped = Path(folder) / f"{kernel.language}-{EXPERIMENT}"
+            reproducing.note_strip(kernel.language)
             stripped_bytes = builds.stripped_size(build.binary, stripped)
             libraries = ", ".join(_needed(build.binary)) or "none (statically linked)"
             for variant, size in (("as built", build.binary_bytes), ("stripped", stripped_bytes)):

@@ -16,6 +16,7 @@ from IPython.display import Markdown
 from gorust import builds, charts, paths
 from gorust.experiments import experiment
 from gorust.kernels import Kernel
+from gorust.part4 import reproducing
 from gorust.part4.common import (
     CHAPTER,
     EXPERIMENT,
@@ -175,6 +176,7 @@ def rebuild_samples(profile: Profile) -> int:
 def rebuild_times(profile: Profile | None = None) -> RebuildTimes:
     """Release rebuild time after a one-line change to one handler, in a copy of the code."""
     samples = rebuild_samples(profile or current_profile())
+    reproducing.note_rebuilds(*kernels(), GO_EDIT, RUST_EDIT)
     return RebuildTimes(pd.DataFrame([*_go_rebuilds(samples), *_rust_rebuilds(samples)]))
 
 
@@ -269,6 +271,7 @@ def cold_build_times(
     files and toolchains (kept in the course's cache under their ``cold_build_key``) is
     reused; the ``reused`` column says so. The full profile always measures afresh."""
     profile = profile or current_profile()
+    reproducing.note_cold_builds(*kernels())
     key = cold_build_key()
     frame = builds.measured_once(
         _cold_cache_file(key),

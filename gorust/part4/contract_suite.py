@@ -19,6 +19,7 @@ from gorust import charts, paths
 from gorust.builds import ToolMissing
 from gorust.experiments import experiment
 from gorust.kernels import KernelError
+from gorust.part4 import reproducing
 from gorust.part4.common import (
     CHAPTER,
     CONTRACT_TESTS,
@@ -159,6 +160,13 @@ def contract(profile: Profile | None = None) -> pd.DataFrame:
     profile = profile or current_profile()
     go, rust = kernels()
     toolchains = {"go": go.toolchain().version, "rust": rust.toolchain().version, "both": ""}
+    # The suite starts its own PostgreSQL and services, in a child process (not journaled).
+    reproducing.note(
+        "pytest",
+        "the course's .venv",
+        f"GVR_PROFILE={profile.name} .venv/bin/python -m pytest -q -p no:cacheprovider "
+        f"{reproducing.relative(CONTRACT_TESTS)}",
+    )
     with tempfile.TemporaryDirectory(prefix="gorust-part4-") as folder:
         report = Path(folder) / "junit.xml"
         finished = _run_suite(report, profile)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from gorust import charts
 from gorust.experiments import experiment
+from gorust.part4 import reproducing
 from gorust.part4.common import (
     CHAPTER,
     EXPERIMENT,
@@ -41,6 +42,9 @@ def source_lines() -> pd.DataFrame:
     rows = []
     for language, kernel in (("go", go), ("rust", rust)):
         files = _source_files(language)
+        reproducing.note_argv(
+            "cloc", f"cloc {version}", [cloc, "--json", "--by-file", "--quiet", *files]
+        )
         out = subprocess.run(
             [cloc, "--json", "--by-file", "--quiet", *map(str, files)],
             capture_output=True,

@@ -13,6 +13,7 @@ import pandas as pd
 from gorust import charts, postgres
 from gorust.experiments import experiment
 from gorust.kernels import Kernel
+from gorust.part4 import reproducing
 from gorust.part4.common import (
     CHAPTER,
     EXPERIMENT,
@@ -36,6 +37,7 @@ def _start_once(pg: postgres.Cluster, kernel: Kernel, repetition: int) -> dict[s
     """One start on a fresh database: until the port line, until ready, then idle."""
     database = f"start_{kernel.language}_{repetition}"
     url = pg.create_database(database)
+    reproducing.note_sql(pg, f'CREATE DATABASE "{database}"')
     started = time.perf_counter()
     with kernel.serve(EXPERIMENT, env={"DATABASE_URL": url}) as server:
         port_line_s = time.perf_counter() - started
@@ -68,6 +70,7 @@ def startup(profile: Profile | None = None) -> pd.DataFrame:
     for kernel in (go, rust):
         kernel.build(EXPERIMENT)
     with postgres.cluster() as pg:
+        reproducing.note_postgres(pg)
         rows = [
             _start_once(pg, kernel, repetition)
             for repetition in range(profile.repetitions)

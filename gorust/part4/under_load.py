@@ -16,6 +16,7 @@ import requests
 from gorust import charts, postgres
 from gorust.experiments import experiment
 from gorust.kernels import Kernel, KernelError
+from gorust.part4 import reproducing
 from gorust.part4.common import (
     CHAPTER,
     CLIENT_CPUS,
@@ -41,13 +42,16 @@ SCENARIOS = ("read", "mixed")
 
 
 def _seed_template(pg: postgres.Cluster) -> None:
+    seed = (
+        "INSERT INTO users (email, name) SELECT 'user' || g || '@example.com', 'User ' || g "
+        f"FROM generate_series(1, {SEED_ROWS}) AS g"
+    )
+    reproducing.note_sql(pg, f'CREATE DATABASE "{TEMPLATE_DATABASE}"')
+    reproducing.note_sql_file(pg, migration_files()[0], TEMPLATE_DATABASE)
+    reproducing.note_sql(pg, seed, TEMPLATE_DATABASE)
     pg.create_database(TEMPLATE_DATABASE)
     pg.sql(migration_files()[0].read_text(), TEMPLATE_DATABASE)
-    pg.sql(
-        "INSERT INTO users (email, name) SELECT 'user' || g || '@example.com', 'User ' || g "
-        f"FROM generate_series(1, {SEED_ROWS}) AS g",
-        TEMPLATE_DATABASE,
-    )
+    pg.sql(seed, TEMPLATE_DATABASE)
 
 
 def _wrk(port: int, seconds: float, scenario: str, tag: str) -> dict[str, float]:
@@ -70,6 +74,7 @@ def _wrk(port: int, seconds: float, scenario: str, tag: str) -> dict[str, float]
         scenario,
         tag,
     ]
+    reproducing.note_argv("wrk", "wrk", [*argv[:3], "wrk", *argv[4:]], cwd=CONTRACT)
     finished = run_child(argv, cwd=CONTRACT, timeout_s=seconds + 30)
     if finished.exit_code != 0 or finished.timed_out:
         raise KernelError(f"wrk failed (exit {finished.exit_code}):\n{finished.stderr[-2000:]}")
@@ -177,9 +182,11 @@ def _measure(
 ) -> dict[str, object]:
     """Serve a fresh copy of the seeded database, warm the pool, then time wrk against it."""
     url = pg.create_database(run.database, template=TEMPLATE_DATABASE)
+    reproducing.note_sql(pg, f'CREATE DATABASE "{run.database}" TEMPLATE "{TEMPLATE_DATABASE}"')
     env = {"DATABASE_URL": url, "DB_MAX_CONNS": str(POOL_SIZE), **dict(run.variant.env)}
     with kernel.serve(EXPERIMENT, env=env, cpus=SERVER_CPUS) as server:
         pid = server.pid
+        reproducing.note_warm_up(server.port, LOAD_CONNECTIONS * 10)
         _warm_up(server.port)
         cpu_before = cpu_seconds(pid)
         result = _wrk(server.port, settings["seconds"], run.scenario, f"r{run.repetition}")
@@ -229,6 +236,7 @@ def load_runs(profile: Profile | None = None) -> LoadRuns:
     for kernel in (go, rust):
         kernel.build(EXPERIMENT)
     with postgres.cluster(cpus=SERVER_CPUS) as pg:
+        reproducing.note_postgres(pg, cpus=SERVER_CPUS)
         _seed_template(pg)
         rows = [
             _measure(pg, kernel_of[run.variant.language], run, settings)
