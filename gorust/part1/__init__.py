@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from elftools.elf.elffile import ELFFile
 
-from gorust import charts, paths, provenance, stats
+from gorust import charts, commands, paths, provenance, stats
 from gorust.experiments import experiment
 from gorust.kernels import CompileDiagnostics, RunResult
 from gorust.profile import Profile, current_profile
@@ -22,6 +22,17 @@ CHAPTER = "part1"
 INSTANTIATION_COUNTS = (0, 1, 2, 4, 8, 16)
 # Cases whose hand-written twin has a different element spelling.
 BASELINE_ELEMENT = {"pointer to Rect": "Rect"}
+# The provenance a derived table keeps from its measurements, so that a chart can say which
+# run each mark comes from (charts.run_details).
+RUN_COLUMNS = ("profile", "cpu", "cores", "commit", "measured_at")
+
+
+def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+    """``derived`` with the provenance of the table it was computed from."""
+    for column in RUN_COLUMNS:
+        values = measured[column].dropna() if column in measured else pd.Series()
+        derived[column] = values.iloc[0] if not values.empty else None
+    return derived
 
 
 # -- Experiment 1: generics cost ---------------------------------------------------------------
@@ -67,7 +78,14 @@ def generics_ratios(cost: pd.DataFrame) -> pd.DataFrame:
                 "samples": len(group),
             }
         )
-    return pd.DataFrame(rows)
+    return with_run_columns(pd.DataFrame(rows), cost)
+
+
+def ratio_table(ratios: pd.DataFrame) -> pd.DataFrame:
+    """The ratios as the page shows them: rounded, without the run's provenance."""
+    return ratios.drop(columns=list(RUN_COLUMNS)).round(
+        {"median_ns": 0, "concrete_ns": 0, "ratio": 2, "ratio_low": 2, "ratio_high": 2}
+    )
 
 
 def interval_names(ratios: pd.DataFrame) -> str:
@@ -76,12 +94,22 @@ def interval_names(ratios: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(ratios.interval))
 
 
-def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
-    frame = charts.with_language_names(ratios)
+def generics_chart(ratios: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """The ratios of this run; ``reference``: the reference's generics_cost table (live pages
+    only), whose ratios are drawn faded beside this run's, each case's language and run on its
+    own line."""
+    shown = None if reference is None else generics_ratios(reference)
+    frame = charts.with_language_names(
+        ratios if shown is None else charts.with_reference(ratios, shown)
+    )
+    frame["series"] = frame.Language
+    if shown is not None:
+        frame["series"] = frame.Language + ", " + frame[charts.RUN_FIELD]
     base = alt.Chart(frame).encode(
         y=alt.Y("case:N", title=None, sort=None),
-        yOffset=alt.YOffset("Language:N"),
+        yOffset=alt.YOffset("series:N"),
         color=charts.language_color(),
+        opacity=charts.run_opacity(frame),
     )
     x_scale = alt.Scale(type="log", domain=[0.5, max(8.0, float(frame.ratio_high.max()) * 1.2)])
     estimates = charts.interval_dots(
@@ -103,6 +131,7 @@ def generics_chart(ratios: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("ratio_high:Q", title="interval high", format=".2f"),
             "interval",
             "samples",
+            *(charts.run_tooltip() if shown is not None else []),
         ],
     )
     one = (
@@ -130,6 +159,17 @@ def text_section_bytes(binary: Path) -> int:
         return section.data_size
 
 
+def _note_text_size(language: str, features: list[str]) -> None:
+    """The experiment reads each binary's .text size itself (pyelftools); a reader's shell
+    reads it with readelf, from the program the journaled build line wrote."""
+    program = commands.program_path(language, "generic_size", features, False)
+    commands.note(
+        commands.Command(
+            "readelf", "", "tool", "generic_size", f"readelf -SW {program} | grep ' .text '"
+        )
+    )
+
+
 @experiment(CHAPTER, programs=("generic_size",))
 def generic_size() -> pd.DataFrame:
     """Binary and .text size of generic_size built for 0, 1, 2, 4, 8 and 16 element types."""
@@ -146,6 +186,7 @@ def generic_size() -> pd.DataFrame:
             row = pd.DataFrame([result.process_columns()])
             row["instantiations"] = count
             row["text_bytes"] = text_section_bytes(result.build.binary)
+            _note_text_size(kernel.language, features)
             frames.append(row)
     return pd.concat(frames, ignore_index=True)
 
@@ -170,10 +211,22 @@ def size_growth(sizes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def size_chart(sizes: pd.DataFrame) -> alt.Chart:
+def size_growth_kib(sizes: pd.DataFrame) -> pd.DataFrame:
+    """Each build's machine code over its language's build for no type, in KiB."""
     frame = charts.with_language_names(sizes)
     baseline = frame[frame.instantiations == 0].set_index("Language").text_bytes
     frame["growth_kib"] = (frame.text_bytes - frame.Language.map(baseline)) / 1024
+    return frame
+
+
+def size_chart(sizes: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """This run's sizes; ``reference``: the reference's generic_size table (live pages only),
+    drawn faded under this run's lines (a build's size does not depend on the profile)."""
+    runs = [size_growth_kib(sizes)]
+    if reference is not None:
+        runs.append(size_growth_kib(reference))
+    frame = charts.with_reference(*runs) if len(runs) == 2 else runs[0]
+    both = len(runs) == 2
     return (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
@@ -186,12 +239,15 @@ def size_chart(sizes: pd.DataFrame) -> alt.Chart:
             ),
             y=alt.Y("growth_kib:Q", title="machine code added (KiB of .text over 0 types)"),
             color=charts.language_color(),
+            opacity=charts.run_opacity(frame),
+            detail=alt.Detail(f"{charts.RUN_FIELD}:N") if both else alt.Undefined,
             tooltip=[
                 "Language",
                 "instantiations",
                 alt.Tooltip("growth_kib:Q", title="added KiB", format=".1f"),
                 alt.Tooltip("text_bytes:Q", title=".text bytes", format=","),
                 alt.Tooltip("binary_bytes:Q", title="binary bytes", format=","),
+                *(charts.run_tooltip() if both else []),
             ],
         )
         .properties(
@@ -375,5 +431,7 @@ def data_race(profile: Profile | None = None) -> DataRace:
     return DataRace(frame)
 
 
-# The claim check's rules and the prose's numbers (imported last: they use what is above).
+# The claim check's rules, the prose's numbers and the headline figures the agreement table
+# compares (imported last: they use what is above).
+from gorust.part1 import headlines as headlines  # noqa: E402
 from gorust.part1 import verdicts as verdicts  # noqa: E402

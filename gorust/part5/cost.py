@@ -76,7 +76,19 @@ def cost_summary(cost: pd.DataFrame) -> pd.DataFrame:
                 "samples": len(group),
             }
         )
-    return pd.DataFrame(rows)
+    return with_run_columns(pd.DataFrame(rows), cost)
+
+
+# The provenance a summary keeps from its measurements, so that a chart can say which run each
+# mark comes from (charts.run_details).
+RUN_COLUMNS = ("profile", "cpu", "cores", "commit", "measured_at")
+
+
+def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+    for column in RUN_COLUMNS:
+        values = measured[column].dropna() if column in measured else pd.Series()
+        derived[column] = values.iloc[0] if not values.empty else None
+    return derived
 
 
 def cost_table(summary: pd.DataFrame) -> pd.DataFrame:
@@ -87,14 +99,22 @@ def cost_table(summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def cost_chart(summary: pd.DataFrame) -> alt.LayerChart:
-    frame = charts.with_language_names(summary)
+def cost_chart(summary: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.LayerChart:
+    """This run's costs; ``reference``: the reference's error_cost table (live pages only),
+    whose medians and quartiles are drawn faded beside this run's, on a line of their own."""
+    shown = None if reference is None else cost_summary(reference)
+    frame = charts.with_language_names(
+        summary if shown is None else charts.with_reference(summary, shown)
+    )
     frame["label"] = frame.Language + ": " + frame.case
-    order = list(frame.label)
+    order = list(dict.fromkeys(frame.label))
     log_scale = alt.Scale(type="log", domain=[0.5, max(5000.0, float(frame.q3_ns.max()) * 1.5)])
     x = alt.X("median_ns:Q", scale=log_scale, title="time per call (ns, log scale)")
+    both = shown is not None
     base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        opacity=charts.run_opacity(frame),
+        **({"yOffset": alt.YOffset(f"{charts.RUN_FIELD}:N")} if both else {}),
     )
     estimates = charts.interval_dots(
         base,
@@ -113,6 +133,7 @@ def cost_chart(summary: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("ratio_high:Q", title="interval high", format=",.2f"),
             "verdict",
             "samples",
+            *(charts.run_tooltip() if both else []),
         ],
     )
     anchors = pd.DataFrame(

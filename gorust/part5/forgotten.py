@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import paths, provenance
+from gorust import commands, paths, provenance
 from gorust.experiments import experiment
 from gorust.kernels import CompileDiagnostics, GoKernel, KernelError, RustKernel
 from gorust.part5.pipeline import CHAPTER
@@ -41,7 +41,15 @@ class ToolOutput:
         return (self.stdout + self.stderr).rstrip() or "(no output)"
 
 
-def _tool(argv: list[str], shown: str, cwd: Path, env: dict[str, str]) -> ToolOutput:
+def _tool(
+    argv: list[str], shown: str, cwd: Path, env: dict[str, str], journal: tuple[str, str]
+) -> ToolOutput:
+    """Run a linter or a plain build; ``journal`` (the tool's name, its version) names it in
+    the experiment's journal of commands, as a line a reader pastes from the repository's
+    root."""
+    tool, version = journal
+    where = commands.in_repository(cwd) or str(cwd)
+    commands.note(commands.Command(tool, version, "tool", FORGOTTEN, f"(cd {where} && {shown})"))
     finished = run_child(argv, env=env, cwd=cwd, timeout_s=600)
     if finished.timed_out:
         raise KernelError(f"`{shown}` did not finish within 600 s and was stopped.")
@@ -235,12 +243,14 @@ def _go_linters(go: GoKernel) -> tuple[ToolOutput, ToolOutput]:
         f"go vet ./{FORGOTTEN}",
         paths.GO_MODULE,
         go_env,
+        ("go vet", go.toolchain().version),
     )
     errcheck = _tool(
         [go.toolchain().executable, "run", ERRCHECK, f"./{FORGOTTEN}"],
         f"go run {ERRCHECK} ./{FORGOTTEN}",
         paths.GO_MODULE,
         go_env,
+        ("errcheck", ERRCHECK.rsplit("@", 1)[-1]),
     )
     if errcheck.exit_code not in (0, 1) or (errcheck.exit_code == 1 and not errcheck.stdout):
         raise KernelError(
@@ -267,6 +277,7 @@ def _rust_lint(rust: RustKernel) -> ToolOutput:
         f"cargo build --release -p {FORGOTTEN} --features forget",
         paths.RUST_WORKSPACE,
         rust_env,
+        ("cargo", rust.toolchain().version),
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from gorust import charts, paths, provenance
+from gorust import charts, commands, paths, provenance
 from gorust.experiments import experiment
 from gorust.part5.pipeline import CHAPTER, VARIANTS
 from gorust.runs import kernels
@@ -175,6 +175,10 @@ def annotated_pipelines() -> str:
     )
 
 
+RUN_FIELDS = [charts.RUN_FIELD, charts.RUN_DETAILS_FIELD]
+AUDIT_LINE = ".venv/bin/python -c 'from gorust import part5; print(part5.annotated_pipelines())'"
+
+
 @experiment(CHAPTER, programs=("error_pipeline",))
 def line_shares() -> pd.DataFrame:
     """Per pipeline source: code lines, lines per category, and the share spent on errors.
@@ -182,6 +186,8 @@ def line_shares() -> pd.DataFrame:
     check judges the counts the page showed."""
     go, rust = kernels()
     toolchains = {"go": go.toolchain().version, "rust": rust.toolchain().version}
+    # No program runs: the count is the course's own, and this line prints it, line by line.
+    commands.note(commands.Command("python", "", "tool", "error_pipeline", AUDIT_LINE))
     rows = []
     for language, variant, path in PIPELINE_SOURCES:
         counted = [line for line in classify_source(path) if line.category is not None]
@@ -224,12 +230,15 @@ def line_share_lines(shares: pd.DataFrame) -> list[str]:
     return lines
 
 
-def line_share_chart(shares: pd.DataFrame) -> alt.FacetChart:
-    frame = charts.with_language_names(shares)
+def line_share_chart(shares: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.FacetChart:
+    """This run's shares; ``reference``: the reference's line_shares table (live pages only),
+    drawn as a faded bar under each of this run's."""
+    both = reference is not None
+    frame = charts.with_language_names(charts.with_reference(shares, reference))
     frame[TOTAL] = frame["error_lines"]
     panels = [TOTAL, *ERROR_CATEGORIES, MIXED]
     long = frame.melt(
-        id_vars=["Language", "implementation", "code_lines"],
+        id_vars=["Language", "implementation", "code_lines", *RUN_FIELDS],
         value_vars=panels,
         var_name="category",
         value_name="lines",
@@ -249,12 +258,15 @@ def line_share_chart(shares: pd.DataFrame) -> alt.FacetChart:
                 scale=alt.Scale(domain=[0, 1]),
             ),
             color=charts.language_color(),
+            opacity=charts.run_opacity(long),
+            **({"yOffset": alt.YOffset(f"{charts.RUN_FIELD}:N")} if both else {}),
             tooltip=[
                 "implementation",
                 "category",
                 alt.Tooltip("lines:Q", title="lines"),
                 alt.Tooltip("code_lines:Q", title="code lines in the file"),
                 alt.Tooltip("share:Q", format=".0%"),
+                *(charts.run_tooltip() if both else []),
             ],
         )
     )
@@ -262,6 +274,7 @@ def line_share_chart(shares: pd.DataFrame) -> alt.FacetChart:
         alt.Chart()
         .mark_text(align="left", dx=3, fontSize=11, color="#333")
         .encode(y=y, x="share:Q", text="lines:Q")
+        .transform_filter(alt.datum[charts.RUN_FIELD] == charts.THIS_RUN)
     )
     return (
         alt.layer(bars, labels, data=long)

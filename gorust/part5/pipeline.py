@@ -3,12 +3,14 @@ three implementations per language: the result, or the error and its kind."""
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from gorust import commands
 from gorust.experiments import experiment
 from gorust.runs import kernels
 
@@ -58,6 +60,7 @@ def error_pipeline() -> pd.DataFrame:
         for case in PIPELINE_CASES:
             if case.content is not None:
                 (Path(folder) / case.file).write_text(case.content + "\n", encoding="utf-8")
+        commands.note(commands.Command("bash", "", "tool", "error_pipeline", inputs_line(folder)))
         args = ["--dir", folder, "--configs", ",".join(case.file for case in PIPELINE_CASES)]
         frames = [kernel.run("error_pipeline", args).frame for kernel in kernels()]
     frame = pd.concat(frames, ignore_index=True)
@@ -67,6 +70,17 @@ def error_pipeline() -> pd.DataFrame:
         for language, variant in zip(frame["language"], frame["variant"], strict=True)
     ]
     return frame
+
+
+def inputs_line(folder: str) -> str:
+    """The shell line that writes the config files where the journaled runs read them: the
+    runs name the folder, which is gone once the experiment ends."""
+    writes = [
+        f"printf '%s\\n' {shlex.quote(case.content)} > {shlex.quote(f'{folder}/{case.file}')}"
+        for case in PIPELINE_CASES
+        if case.content is not None
+    ]
+    return " && ".join([f"mkdir -p {shlex.quote(folder)}", *writes])
 
 
 def pipeline_inputs() -> str:
