@@ -271,13 +271,14 @@ def cold_build_times(
     files and toolchains (kept in the course's cache under their ``cold_build_key``) is
     reused; the ``reused`` column says so. The full profile always measures afresh."""
     profile = profile or current_profile()
-    reproducing.note_cold_builds(*kernels())
     key = cold_build_key()
     frame = builds.measured_once(
         _cold_cache_file(key),
         reuse=samples is None and profile.name != "full",
         measure=lambda: _measure_cold(samples or cold_samples(profile), key),
     )
+    # The versions from the table: a reused measurement asks no toolchain for its own.
+    reproducing.note_cold_builds(frame.groupby("language").toolchain.first().to_dict())
     return ColdBuildTimes(frame)
 
 

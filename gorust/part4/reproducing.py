@@ -10,7 +10,7 @@ here as shell lines of kind "tool", run from the repository's root, with this ru
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gorust import builds, commands, paths, postgres
@@ -130,9 +130,10 @@ def rust_rebuild_line(cargo: str, edit: builds.OneLineEdit) -> str:
     )
 
 
-def note_cold_builds(go: Kernel, rust: Kernel) -> None:
-    note("go", go.toolchain().version, go_cold_line(Path(go.toolchain().executable).name))
-    note("cargo", rust.toolchain().version, rust_cold_line(Path(rust.toolchain().executable).name))
+def note_cold_builds(toolchains: Mapping[str, str]) -> None:
+    """``toolchains``: the compilers' versions by language, as the cold builds' table says."""
+    note("go", toolchains.get("go", "go"), go_cold_line("go"))
+    note("cargo", toolchains.get("rust", "cargo"), rust_cold_line("cargo"))
 
 
 def note_rebuilds(
