@@ -1,14 +1,18 @@
 """Part 7 against the reference: its headline figures compute from the recorded tables, and
-changing the table a figure reads makes that figure, and only that one, differ."""
+changing the table a figure reads makes that figure, and only that one, differ; live, every
+chart draws the reference's run beside this machine's, and replayed, this run alone."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
 
-from gorust import agreement, replay
+from gorust import agreement, charts, part7, replay
+from gorust.experiments import reference_of
 from gorust.part7 import headlines
-from tests.conftest import changed
+from tests.conftest import changed, table
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +59,80 @@ def test_a_changed_table_makes_only_its_figure_differ(reference, name: str) -> N
     assert compared.loc[name, "agreement"] == agreement.DIFFERS
     others = compared.drop(index=name)
     assert (others.agreement == agreement.AGREES).all(), others[["agreement"]]
+
+
+# -- The reference on every chart --------------------------------------------------------------
+def chart_rows(chart) -> list[dict]:
+    return [row for rows in chart.to_dict()["datasets"].values() for row in rows]
+
+
+def runs_in(chart) -> set[str]:
+    return {row.get(charts.RUN_FIELD) for row in chart_rows(chart)} - {None}
+
+
+def encodings(spec: object) -> list[dict]:
+    """Every encoding block anywhere in a Vega-Lite spec (layers, facets, concatenations)."""
+    if isinstance(spec, list):
+        return [e for item in spec for e in encodings(item)]
+    if not isinstance(spec, dict):
+        return []
+    found = [spec["encoding"]] if isinstance(spec.get("encoding"), dict) else []
+    return found + [e for key, value in spec.items() if key != "datasets" for e in encodings(value)]
+
+
+def has_run_encoding(chart) -> bool:
+    """Does a mark's opacity (the faded reference, with the legend "Run") encode the run?"""
+    return any(
+        encoding.get("opacity", {}).get("field") == charts.RUN_FIELD
+        for encoding in encodings(chart.to_dict())
+    )
+
+
+def part7_charts(reference: bool) -> list:
+    """The chapter's three charts from the recorded tables, with those tables (rebuilt as
+    ``reference_of`` returns them) as the reference, or without one."""
+    summary = table("part7", "service_summary")
+    json_runs = table("part7", "json_throughput")
+    sizes, wasm_runs = table("part7", "wasm_sizes"), table("part7", "wasm_runs")
+    if not reference:
+        return [
+            part7.service_chart(summary),
+            part7.json_chart(part7.json_summary(json_runs)),
+            part7.wasm_chart(sizes, part7.wasm_summary(wasm_runs)),
+        ]
+    costs = part7.ServiceCosts(summary, table("part7", "service_builds"))
+    return [
+        part7.service_chart(costs, reference=costs),
+        part7.json_chart(part7.json_summary(json_runs), reference=json_runs),
+        part7.wasm_chart(
+            sizes, part7.wasm_summary(wasm_runs), reference=wasm_runs, reference_sizes=sizes
+        ),
+    ]
+
+
+def test_with_the_reference_every_chart_draws_both_runs() -> None:
+    for chart in part7_charts(reference=True):
+        assert runs_in(chart) == {charts.THIS_RUN, charts.REFERENCE_RUN}
+        assert has_run_encoding(chart)
+        assert '"Run details"' in json.dumps(chart.to_dict())  # in the tooltip
+
+
+def test_without_a_reference_every_chart_draws_one_run_without_a_run_legend() -> None:
+    for chart in part7_charts(reference=False):
+        assert runs_in(chart) == {charts.THIS_RUN}
+        assert not has_run_encoding(chart)
+
+
+def test_the_wasm_times_get_a_panel_per_run_naming_its_text() -> None:
+    """The profiles count different texts, so the run times do not share an axis."""
+    with_reference, alone = part7_charts(True)[2], part7_charts(False)[2]
+    panels = {row["panel"] for row in chart_rows(with_reference) if "panel" in row}
+    assert len(panels) == 2 and all("MB of text" in p for p in panels)
+    assert "facet" in json.dumps(with_reference.to_dict()["vconcat"][1])
+    assert "facet" not in json.dumps(alone.to_dict()["vconcat"][1])
+
+
+def test_the_charts_follow_the_mode(replaying) -> None:
+    """Replayed, ``reference_of`` gives None: the page shows the reference alone."""
+    assert reference_of(part7.json_throughput) is None
+    assert reference_of(part7.wasm_runs) is None

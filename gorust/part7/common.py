@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
+from gorust import data
+
 CHAPTER = "part7"
 # The program folders (code/go/<name>, code/rust/<name>) the chapter builds.
 SERVICE = "http_service"
@@ -13,6 +17,12 @@ JSON_EXPERIMENT = "json_throughput"
 WASM = "wasm_wordcount"
 # go list, cargo tree, rustc -vV and the WebAssembly builds: minutes at most.
 TOOL_TIMEOUT_S = 300.0
+
+
+def provenance_of(frame: pd.DataFrame) -> dict[str, object]:
+    """The run a frame was measured in (its first row's provenance), for a summary to carry so
+    that a chart can say which run each mark comes from."""
+    return {c: frame[c].iloc[0] for c in data.PROVENANCE_COLUMNS if c in frame and len(frame)}
 
 
 class SplitMix64:

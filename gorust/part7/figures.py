@@ -7,6 +7,9 @@ import altair as alt
 import pandas as pd
 
 from gorust import charts
+from gorust.part7.json_speed import json_summary
+from gorust.part7.service_summary import ServiceCosts
+from gorust.part7.wasm_speed import wasm_summary
 
 _ROW_HEADER = alt.Header(
     labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold"
@@ -24,13 +27,33 @@ _METRICS = (
 )
 
 
+_RUN = f"{charts.RUN_FIELD}:N"
+
+
+def both_runs(frame: pd.DataFrame) -> bool:
+    """Does the frame hold the reference's rows beside this machine's?"""
+    return frame.get(charts.RUN_FIELD, pd.Series()).nunique() > 1
+
+
+def run_offset(frame: pd.DataFrame) -> dict[str, alt.YOffset]:
+    """Each run's mark beside the other's in one band (none with one run: the chart as ever)."""
+    if not both_runs(frame):
+        return {}
+    return {"yOffset": alt.YOffset(_RUN, sort=[charts.THIS_RUN, charts.REFERENCE_RUN])}
+
+
+def _saved_summary(costs: ServiceCosts | pd.DataFrame) -> pd.DataFrame:
+    """The summary with its provenance, which says which run it is."""
+    return costs.saved_summary if isinstance(costs, ServiceCosts) else costs
+
+
 def _service_metrics(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary long: one row per language and metric, with its value written out."""
+    """The summary long: one row per run, language and metric, with its value written out."""
     frame = charts.with_language_names(summary)
     frame["binary_mb"] = frame.binary_bytes / 1e6
     frame["stripped_mb"] = frame.stripped_bytes / 1e6
     long = frame.melt(
-        id_vars=["Language"],
+        id_vars=["Language", charts.RUN_FIELD, charts.RUN_DETAILS_FIELD],
         value_vars=[name for name, _, _ in _METRICS],
         var_name="metric",
         value_name="value",
@@ -45,6 +68,7 @@ def _service_metrics(summary: pd.DataFrame) -> pd.DataFrame:
 def _service_panel(long: pd.DataFrame) -> alt.LayerChart:
     """One metric's bars, with their values written beside them."""
     y = alt.Y("Language:N", title=None, sort=["Go", "Rust"])
+    offset = run_offset(long)
     bars = (
         alt.Chart()
         .mark_bar()
@@ -52,22 +76,35 @@ def _service_panel(long: pd.DataFrame) -> alt.LayerChart:
             y=y,
             x=alt.X("value:Q", title=None, axis=alt.Axis(labels=False, ticks=False)),
             color=charts.language_color(),
-            tooltip=["Language", "metric", alt.Tooltip("label:N", title="value")],
+            opacity=charts.run_opacity(long),
+            tooltip=[
+                "Language",
+                "metric",
+                alt.Tooltip("label:N", title="value"),
+                *charts.run_tooltip(),
+            ],
+            **offset,
         )
     )
     labels = (
         alt.Chart()
-        .mark_text(align="left", dx=4, fontSize=12, color="#333")
-        .encode(y=y, x="value:Q", text="label:N")
+        .mark_text(align="left", dx=4, fontSize=12 if not offset else 10, color="#333")
+        .encode(y=y, x="value:Q", text="label:N", **offset)
     )
     baseline = alt.Chart().mark_rule(color="#888").encode(x=alt.datum(0))
     return alt.layer(bars, baseline, labels, data=long)
 
 
-def service_chart(summary: pd.DataFrame) -> alt.FacetChart:
+def service_chart(
+    summary: ServiceCosts | pd.DataFrame, reference: ServiceCosts | pd.DataFrame | None = None
+) -> alt.FacetChart:
+    """The service's costs; live, with the reference's bars (faded) beside this machine's."""
     order = [title for _, title, _ in _METRICS]
+    runs = charts.with_reference(
+        _saved_summary(summary), None if reference is None else _saved_summary(reference)
+    )
     return (
-        _service_panel(_service_metrics(summary))
+        _service_panel(_service_metrics(runs))
         .properties(width=480, height=alt.Step(20))
         .facet(
             row=alt.Row("metric:N", sort=order, title=None, header=_ROW_HEADER),
@@ -88,11 +125,16 @@ def service_chart(summary: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def json_chart(summary: pd.DataFrame) -> alt.FacetChart:
-    frame = charts.with_language_names(summary)
+def json_chart(summary: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.FacetChart:
+    """Throughput per library and operation; live, with the reference's (its runs, as
+    ``json_throughput`` returns them) faded beside this machine's: one payload, so the same
+    axis."""
+    frame = charts.with_language_names(
+        charts.with_reference(summary, None if reference is None else json_summary(reference))
+    )
     apis = list(dict.fromkeys(frame.api))
     y = alt.Y("api:N", title=None, sort=apis, axis=alt.Axis(labelLimit=260))
-    base = alt.Chart().encode(y=y)
+    base = alt.Chart().encode(y=y, opacity=charts.run_opacity(frame), **run_offset(frame))
     estimates = charts.interval_dots(
         base,
         x=alt.X("mb_per_s:Q", title="throughput (MB/s, median of all samples)"),
@@ -107,6 +149,7 @@ def json_chart(summary: pd.DataFrame) -> alt.FacetChart:
             alt.Tooltip("ns_per_op:Q", title="ns per operation", format=",.0f"),
             alt.Tooltip("serde_speedup:Q", title="serde_json ÷ this", format=".2f"),
             "samples",
+            *charts.run_tooltip(),
         ],
     )
     labels = base.mark_text(align="left", dx=4, dy=-10, fontSize=11, color="#333").encode(
@@ -138,7 +181,7 @@ def json_chart(summary: pd.DataFrame) -> alt.FacetChart:
 def _module_sizes(sizes: pd.DataFrame) -> pd.DataFrame:
     """One row per language and kind (as built, stripped), in KB, labelled."""
     frame = charts.with_language_names(sizes).melt(
-        id_vars=["Language"],
+        id_vars=["Language", charts.RUN_FIELD, charts.RUN_DETAILS_FIELD],
         value_vars=["plain_bytes", "stripped_bytes"],
         var_name="kind",
         value_name="bytes",
@@ -150,9 +193,20 @@ def _module_sizes(sizes: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _size_opacity(frame: pd.DataFrame) -> alt.Opacity | alt.OpacityValue:
+    """Faded marks say the reference when both runs show; with one, the module as built."""
+    if both_runs(frame):
+        return charts.run_opacity(frame)
+    return alt.Opacity(
+        "kind:N", scale=alt.Scale(domain=["as built", "stripped"], range=[0.5, 1.0]), legend=None
+    )
+
+
 def _wasm_sizes_panel(sizes: pd.DataFrame) -> alt.LayerChart:
-    """Module sizes on a log scale, with the public anchors as dashed rules."""
+    """Module sizes on a log scale, with the public anchors as dashed rules; sizes do not
+    depend on the profile, so both runs share the axis."""
     size_frame = _module_sizes(sizes)
+    offset = run_offset(size_frame)
     anchors = pd.DataFrame(
         {"kb": [2_000.0, 10.0], "text": ["Go wiki: ~2 MB minimum", "Rust: tens of KB"]}
     )
@@ -160,24 +214,21 @@ def _wasm_sizes_panel(sizes: pd.DataFrame) -> alt.LayerChart:
     y_rows = alt.Y("row:N", title=None, sort=list(size_frame.row))
     size_bars = (
         alt.Chart(size_frame)
-        .mark_bar(height=16)
+        .mark_bar(height=16 if not offset else 10)
         .encode(
             y=y_rows,
             x=alt.X("kb:Q", scale=size_scale, title="module size (KB, log scale)"),
             x2=alt.datum(5),
             color=charts.language_color(),
-            opacity=alt.Opacity(
-                "kind:N",
-                scale=alt.Scale(domain=["as built", "stripped"], range=[0.5, 1.0]),
-                legend=None,
-            ),
-            tooltip=["Language", "kind", alt.Tooltip("bytes:Q", format=",")],
+            opacity=_size_opacity(size_frame),
+            tooltip=["Language", "kind", alt.Tooltip("bytes:Q", format=","), *charts.run_tooltip()],
+            **offset,
         )
     )
     size_labels = (
         alt.Chart(size_frame)
         .mark_text(align="left", dx=4, fontSize=11, color="#333")
-        .encode(y=y_rows, x=alt.X("kb:Q", scale=size_scale), text="label:N")
+        .encode(y=y_rows, x=alt.X("kb:Q", scale=size_scale), text="label:N", **offset)
     )
     anchor_rules = (
         alt.Chart(anchors)
@@ -194,13 +245,25 @@ def _wasm_sizes_panel(sizes: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def _wasm_time_panel(summary: pd.DataFrame) -> alt.LayerChart:
-    """Each language and mode's work time: median and quartiles, on a log scale."""
+def _wasm_time_frame(summary: pd.DataFrame) -> pd.DataFrame:
     time_frame = charts.with_language_names(summary)
     time_frame["row"] = time_frame.Language + ", " + time_frame["mode"]
-    time_rows = list(time_frame.sort_values(["Language", "mode"]).row)
+    # The profiles count words in texts of different sizes: each run gets its own panel.
+    time_frame["panel"] = [
+        f"{run} ({mb:g} MB of text)" if pd.notna(mb) else run
+        for run, mb in zip(time_frame[charts.RUN_FIELD], time_frame.input_mb, strict=True)
+    ]
+    return time_frame
+
+
+def _wasm_time_panel(summary: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """Each language and mode's work time: median and quartiles, on a log scale."""
+    time_frame = _wasm_time_frame(summary)
+    time_rows = list(time_frame.sort_values(["Language", "mode"]).row.unique())
     time_scale = alt.Scale(type="log")
-    work = alt.Chart(time_frame).encode(y=alt.Y("row:N", title=None, sort=time_rows))
+    work = alt.Chart().encode(
+        y=alt.Y("row:N", title=None, sort=time_rows), opacity=charts.run_opacity(time_frame)
+    )
     work_estimates = charts.interval_dots(
         work,
         x=alt.X("work_ms:Q", scale=time_scale, title="counting the words (ms, log scale)"),
@@ -215,17 +278,35 @@ def _wasm_time_panel(summary: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("compile_ms:Q", title="wasmtime compile (ms)", format=",.0f"),
             alt.Tooltip("run_ms:Q", title="instantiate + run (ms)", format=",.1f"),
             "runs",
+            *charts.run_tooltip(),
         ],
     )
     work_labels = work.mark_text(align="left", dx=4, dy=-10, fontSize=11, color="#333").encode(
         x=alt.X("work_ms:Q", scale=time_scale), text=alt.Text("work_ms:Q", format=",.0f")
     )
-    return alt.layer(work_estimates, work_labels).properties(
-        width=400, height=alt.Step(28), title="Run time, wasm against native"
+    layered = alt.layer(work_estimates, work_labels, data=time_frame)
+    title = "Run time, wasm against native"
+    if not both_runs(time_frame):
+        return layered.properties(width=400, height=alt.Step(28), title=title)
+    panels = [p for p in dict.fromkeys(time_frame.panel)]
+    return (
+        layered.properties(width=220, height=alt.Step(28))
+        .facet(column=alt.Column("panel:N", title=None, sort=panels), spacing=12)
+        .resolve_scale(x="independent")
+        .properties(title=title)
     )
 
 
-def wasm_chart(sizes: pd.DataFrame, summary: pd.DataFrame) -> alt.VConcatChart:
+def wasm_chart(
+    sizes: pd.DataFrame,
+    summary: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+    reference_sizes: pd.DataFrame | None = None,
+) -> alt.VConcatChart:
+    """Module sizes and run times; live, with the reference's: ``reference`` is its runs (as
+    ``wasm_runs`` returns them), ``reference_sizes`` its sizes (as ``wasm_sizes`` does)."""
+    sizes = charts.with_reference(sizes, reference_sizes)
+    summary = charts.with_reference(summary, None if reference is None else wasm_summary(reference))
     return alt.vconcat(_wasm_sizes_panel(sizes), _wasm_time_panel(summary), spacing=24).properties(
         title=alt.Title(
             "One word-count program, compiled to WebAssembly (WASI) by both",

@@ -15,7 +15,7 @@ from IPython.display import Markdown
 from gorust import stats
 from gorust.experiments import experiment
 from gorust.kernels import GoKernel, KernelError
-from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SplitMix64
+from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SplitMix64, provenance_of
 from gorust.profile import Profile, current_profile
 from gorust.runs import interleaved
 
@@ -210,6 +210,7 @@ def json_summary(frame: pd.DataFrame) -> pd.DataFrame:
                 "speedup_low": ratio.low,
                 "speedup_high": ratio.high,
                 "samples": len(group),
+                **provenance_of(group),
             }
         )
     return pd.DataFrame(rows)

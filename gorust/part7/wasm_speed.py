@@ -14,7 +14,7 @@ import pandas as pd
 from gorust import charts, provenance
 from gorust.experiments import experiment
 from gorust.kernels import Kernel, KernelError
-from gorust.part7.common import CHAPTER, WASM, SplitMix64
+from gorust.part7.common import CHAPTER, WASM, SplitMix64, provenance_of
 from gorust.part7.wasm_modules import WasmBuild, wasm_sections
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
@@ -201,6 +201,8 @@ def wasm_summary(runs: pd.DataFrame) -> pd.DataFrame:
                 "compile_ms": group.compile_s.median() * 1e3,
                 "run_ms": group.run_s.median() * 1e3,
                 "runs": len(group),
+                "input_mb": group.input_mb.iloc[0] if "input_mb" in group else float("nan"),
+                **provenance_of(group),
             }
         )
     return pd.DataFrame(rows)
