@@ -174,3 +174,18 @@ def test_charts_read_in_light_and_dark_mode(browser: Browser, mode: str) -> None
         text = _luminance(chart["text"])
         assert text > 0.75 if mode == "dark" else text < 0.35, (mode, chart["text"])
     page.close()
+
+
+def test_the_status_page_has_a_row_per_chapter_and_the_build_time(browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto((HTML / "status.html").as_uri(), wait_until="load")
+    rows = page.locator("table#build-status tbody tr")
+    assert rows.count() == 8, f"{rows.count()} rows on the status page"
+    for index in range(rows.count()):
+        cells = rows.nth(index).locator("td")
+        href = cells.nth(0).locator("a").get_attribute("href") or ""
+        assert href.startswith("chapters/0") and (HTML / href.split("#")[0]).is_file(), href
+        assert cells.nth(1).inner_text().strip() in ("live", "replay"), cells.nth(1).inner_text()
+        assert cells.nth(2).inner_text().strip() in ("quick", "full"), cells.nth(2).inner_text()
+    assert "s" in page.locator("#build-time").inner_text()
+    page.close()
