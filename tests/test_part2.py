@@ -18,7 +18,7 @@ def test_part2_summaries_charts_and_claims_from_the_reference(replaying: Path) -
 
     per_task = part2.bytes_per_task(memory)
     summary = part2.preemption_summary(ticks)
-    has_rows(part2.task_memory_chart(per_task))
+    has_rows(part2.task_memory_chart(memory))
     has_rows(part2.preemption_chart(ticks))
     has_rows(part2.latency_chart(conns))
     assert summary.starved.dtype == bool

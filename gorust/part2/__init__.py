@@ -14,6 +14,7 @@ import pandas as pd
 
 from gorust import charts, paths
 from gorust.experiments import experiment
+from gorust.part2 import beside, pasted
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant, kernels
 
@@ -63,8 +64,9 @@ def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
     recording made before the program reported it)."""
     if "future_bytes" not in memory:
         memory = memory.assign(future_bytes=float("nan"))
+    runs = beside.run_columns(memory)  # a frame stacked with the reference keeps runs apart
     medians = (
-        memory.groupby(["language", "label", "tasks"], sort=False)
+        memory.groupby(["language", "label", "tasks", *runs], sort=False)
         .agg(
             peak_rss_bytes=("peak_rss_bytes", "median"),
             spawn_s=("spawn_s", "median"),
@@ -74,16 +76,23 @@ def bytes_per_task(memory: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    baseline = medians[medians.tasks == 0].set_index("label").peak_rss_bytes
-    rows = medians[medians.tasks > 0].copy()
-    rows["baseline_rss_bytes"] = rows.label.map(baseline)
+    baseline = medians[medians.tasks == 0][["label", *runs, "peak_rss_bytes"]]
+    rows = medians[medians.tasks > 0].merge(
+        baseline.rename(columns={"peak_rss_bytes": "baseline_rss_bytes"}),
+        on=["label", *runs],
+        how="left",
+    )
     rows["bytes_per_task"] = (rows.peak_rss_bytes - rows.baseline_rss_bytes) / rows.tasks
     rows["spawn_us_per_task"] = rows.spawn_s / rows.tasks * 1e6
     return rows.reset_index(drop=True)
 
 
-def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
-    frame = charts.with_language_names(per_task)
+def task_memory_chart(memory: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Peak RSS against waiting tasks (from the ``task_memory`` table); live, the reference's
+    table drawn beside it, faded."""
+    frame = charts.with_language_names(bytes_per_task(beside.stacked(memory, reference)))
+    runs = beside.run_encodings(frame)
+    detail = [alt.Detail("label:N"), *([runs.pop("detail")] if "detail" in runs else [])]
     frame["peak_rss_mib"] = frame.peak_rss_bytes / 2**20
     base = alt.Chart(frame).encode(
         # Powers of ten only: a log axis's default ticks print "3,0004,000" between them.
@@ -100,7 +109,8 @@ def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
             axis=alt.Axis(values=charts.powers_of_ten(frame.peak_rss_mib), format="~s"),
         ),
         color=charts.language_color(),
-        detail="label:N",
+        detail=detail,
+        **runs,
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
         strokeDash=alt.StrokeDash("label:N", legend=None),
@@ -111,9 +121,12 @@ def task_memory_chart(per_task: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("bytes_per_task:Q", title="bytes per task", format=",.0f"),
             alt.Tooltip("spawn_us_per_task:Q", title="µs to start one", format=".2f"),
             "runs",
+            *beside.run_tooltip(frame),
         ],
     )
-    # Each line is named at its last point instead of in a legend.
+    # Each line is named at its last point instead of in a legend (this machine's lines).
+    if beside.both_runs(frame):
+        frame = frame[frame[charts.RUN_FIELD] == charts.THIS_RUN]
     last = frame.tasks == frame.groupby("label").tasks.transform("max")
     names = (
         alt.Chart(frame[last])
@@ -194,8 +207,14 @@ def preemption_verdicts(summary: pd.DataFrame) -> list[str]:
     ]
 
 
-def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
-    first = charts.with_language_names(ticks[ticks.repetition == 0])
+def preemption_chart(ticks: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Every tick of each variant's first run; live, the reference's first run beside it,
+    faded (both profiles run the same loop for the same time, so they share the axes)."""
+    first_runs = beside.stacked(
+        ticks[ticks.repetition == 0],
+        None if reference is None else reference[reference.repetition == 0],
+    )
+    first = charts.with_language_names(first_runs)
     first = first.assign(lateness_plot=first.lateness_ms.clip(lower=0.01))
     order = [v.label for v in PREEMPTION_VARIANTS]
     base = alt.Chart(first)
@@ -215,10 +234,12 @@ def preemption_chart(ticks: pd.DataFrame) -> alt.Chart:
             title="lateness (ms, log)",
         ),
         color=charts.language_color(),
+        **beside.run_encodings(first),
         tooltip=[
             "variant",
             alt.Tooltip("at_ms:Q", title="at (ms)", format=".1f"),
             alt.Tooltip("lateness_ms:Q", title="late by (ms)", format=".3f"),
+            *beside.run_tooltip(first),
         ],
     )
     return charts.one_row_per_variant(
@@ -284,12 +305,14 @@ def connections(profile: Profile | None = None) -> ConnectionRuns:
     for repetition in range(profile.repetitions):
         for count in connection_counts(profile, limit):
             for server_kernel in (go, rust) if repetition % 2 == 0 else (rust, go):
+                arguments = ["--connections", count, *client_args]
+                pasted.note_echo_run(server_kernel, go, arguments, cpus=(SERVER_CPUS, CLIENT_CPUS))
                 with server_kernel.serve("echo_server", cpus=SERVER_CPUS) as server:
                     time.sleep(0.2)
                     idle_rss = server.rss_bytes()
                     client = go.run(
                         "tools/echo_client",
-                        ["--port", server.port, "--connections", count, *client_args],
+                        ["--port", server.port, *arguments],
                         cpus=CLIENT_CPUS,
                         timeout_s=120,
                     )
@@ -339,13 +362,18 @@ def connection_summary(conns: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def latency_chart(conns: ConnectionRuns) -> alt.Chart:
-    medians = (
-        conns.latency.groupby(["language", "connections", "percentile"], sort=False)
-        .latency_us.median()
-        .reset_index()
+def latency_chart(conns: ConnectionRuns, reference: ConnectionRuns | None = None) -> alt.Chart:
+    """Round-trip percentiles per connection count; live, the reference's at the counts this
+    run measured too, faded."""
+    latency = beside.stacked(
+        conns.latency,
+        beside.shared_facets(
+            None if reference is None else reference.latency, conns.latency, "connections"
+        ),
     )
-    return charts.percentile_distribution(
+    by = ["language", "connections", "percentile", *beside.run_columns(latency)]
+    medians = latency.groupby(by, sort=False).latency_us.median().reset_index()
+    return beside.percentiles_by_run(
         medians,
         facet="connections",
         facet_unit="connections",
@@ -384,5 +412,6 @@ def colouring_counts() -> pd.DataFrame:
 
 
 # The claim check's rules and the prose's numbers (imported last: they use what is above).
+from gorust.part2 import headlines as headlines  # noqa: E402
 from gorust.part2 import prose as prose  # noqa: E402
 from gorust.part2 import verdicts as verdicts  # noqa: E402
