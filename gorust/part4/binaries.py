@@ -15,7 +15,16 @@ from gorust import builds, charts
 from gorust.experiments import experiment
 from gorust.kernels import Build
 from gorust.part4 import reproducing
-from gorust.part4.common import CHAPTER, EXPERIMENT, LANGUAGE_ORDER, _named, _row
+from gorust.part4.common import (
+    CHAPTER,
+    EXPERIMENT,
+    LANGUAGE_ORDER,
+    _row,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
+)
 from gorust.runs import kernels
 
 DEPENDENCY_KINDS = ("direct", "in the binary", "compiled to build it")
@@ -139,38 +148,49 @@ def binary_sizes() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _dependencies_panel(deps: pd.DataFrame) -> alt.Chart:
-    frame = _named(deps)
+def _dependencies_panel(deps: pd.DataFrame, reference: pd.DataFrame | None) -> alt.Chart:
+    frame = with_runs(deps, reference)
+    frame["series"] = series(frame, "Language")
     base = alt.Chart(frame).encode(
         y=alt.Y("kind:N", sort=list(DEPENDENCY_KINDS), title=None),
-        yOffset=alt.YOffset("Language:N", sort=LANGUAGE_ORDER),
+        yOffset=alt.YOffset("series:N", sort=series_order(LANGUAGE_ORDER)),
         x=alt.X("count:Q", title="third-party Go modules / Rust crates"),
+        **run_encodings(frame),
     )
     bars = base.mark_bar().encode(
-        color=charts.language_color(), tooltip=["Language", "kind", "count"]
+        color=charts.language_color(),
+        tooltip=["Language", "kind", "count", *charts.run_tooltip()],
     )
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(text="count:Q")
     return (bars + text).properties(width=260, height=alt.Step(16))
 
 
-def binary_chart(deps: pd.DataFrame, sizes: pd.DataFrame) -> alt.Chart:
-    """Dependencies (left) and the size of the binary they end up in (right)."""
-    frame = _named(sizes)
+def binary_chart(
+    deps: pd.DataFrame,
+    sizes: pd.DataFrame,
+    reference: tuple[pd.DataFrame | None, pd.DataFrame | None] | None = None,
+) -> alt.Chart:
+    """Dependencies (left) and the size of the binary they end up in (right); ``reference``:
+    the reference's (dependencies, binary sizes), drawn faded under this machine's."""
+    reference_deps, reference_sizes = reference or (None, None)
+    frame = with_runs(sizes, reference_sizes)
     frame["MiB"] = frame.bytes / 2**20
+    frame["series"] = series(frame, "Language")
     base = alt.Chart(frame).encode(
         y=alt.Y("variant:N", title=None),
-        yOffset=alt.YOffset("Language:N", sort=LANGUAGE_ORDER),
+        yOffset=alt.YOffset("series:N", sort=series_order(LANGUAGE_ORDER)),
         x=alt.X("MiB:Q", title="release binary (MiB)"),
+        **run_encodings(frame),
     )
+    tooltip = ["Language", "variant", alt.Tooltip("bytes:Q", format=","), "shared_libraries"]
     bars = base.mark_bar().encode(
-        color=charts.language_color(),
-        tooltip=["Language", "variant", alt.Tooltip("bytes:Q", format=","), "shared_libraries"],
+        color=charts.language_color(), tooltip=[*tooltip, *charts.run_tooltip()]
     )
     text = base.mark_text(align="left", dx=3, fontSize=11).encode(
         text=alt.Text("MiB:Q", format=".1f")
     )
     size = (bars + text).properties(width=200, height=alt.Step(22))
-    return alt.hconcat(_dependencies_panel(deps), size).properties(
+    return alt.hconcat(_dependencies_panel(deps, reference_deps), size).properties(
         title=alt.Title(
             "Dependencies, and the binary they end up in",
             subtitle="Go: go list, go version -m; Rust: cargo tree. Binaries: go build "

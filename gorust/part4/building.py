@@ -23,8 +23,11 @@ from gorust.part4.common import (
     GO_SOURCES,
     LANGUAGE_ORDER,
     RUST_SOURCES,
-    _named,
     _row,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
 )
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
@@ -289,8 +292,24 @@ def cold_builds(profile: Profile | None = None) -> pd.DataFrame:
 
 
 # -- What the page shows ----------------------------------------------------------------------
-def build_times_chart(rebuild: pd.DataFrame, cold: pd.DataFrame) -> alt.Chart:
-    frame = _named(pd.concat([rebuild, cold[rebuild.columns.intersection(cold.columns)]]))
+def _both_builds(rebuild: pd.DataFrame, cold: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([rebuild, cold[rebuild.columns.intersection(cold.columns)]])
+
+
+def build_times_chart(
+    rebuild: pd.DataFrame,
+    cold: pd.DataFrame,
+    reference: tuple[RebuildTimes | None, ColdBuildTimes | None] | None = None,
+) -> alt.Chart:
+    """Cold builds and rebuilds; ``reference``: the reference's (rebuilds, cold builds),
+    drawn faded beside this machine's (either may be None)."""
+    reference_rebuild, reference_cold = reference or (None, None)
+    recorded = [r.table for r in (reference_rebuild, reference_cold) if r is not None]
+    frame = with_runs(
+        _both_builds(rebuild, cold),
+        _both_builds(*recorded) if len(recorded) == 2 else (recorded[0] if recorded else None),
+    )
+    frame["series"] = series(frame, "Language")
     frame["what"] = frame.build.map(
         {"cold": "cold build (empty caches)", "incremental": "rebuild after a one-line change"}
     )
@@ -301,8 +320,9 @@ def build_times_chart(rebuild: pd.DataFrame, cold: pd.DataFrame) -> alt.Chart:
             sort=["cold build (empty caches)"],
             axis=alt.Axis(labelLimit=300),
         ),
-        yOffset=alt.YOffset("Language:N", sort=LANGUAGE_ORDER),
+        yOffset=alt.YOffset("series:N", sort=series_order(LANGUAGE_ORDER)),
         color=charts.language_color(),
+        **run_encodings(frame),
     )
     points = base.mark_point(filled=True, size=60, opacity=0.8).encode(
         x=alt.X(
@@ -311,7 +331,13 @@ def build_times_chart(rebuild: pd.DataFrame, cold: pd.DataFrame) -> alt.Chart:
             title="seconds (log scale)",
             axis=alt.Axis(values=[0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]),
         ),
-        tooltip=["Language", "what", alt.Tooltip("seconds:Q", format=".1f"), "note"],
+        tooltip=[
+            "Language",
+            "what",
+            alt.Tooltip("seconds:Q", format=".1f"),
+            "note",
+            *charts.run_tooltip(),
+        ],
     )
     medians = base.mark_tick(thickness=3, size=14).encode(x="median(seconds):Q")
     return (points + medians).properties(

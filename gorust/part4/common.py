@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import requests
 
@@ -68,3 +70,48 @@ def _wait_ok(url: str, deadline_s: float = 30.0) -> None:
 
 def _row(language: str, toolchain: str, **values: object) -> dict[str, object]:
     return {"language": language, "toolchain": toolchain, **values, **provenance.host()}
+
+
+# -- This machine's run beside the reference's, on every chart --------------------------------
+REFERENCE_SUFFIX = " · reference"
+
+
+def with_runs(
+    live: pd.DataFrame,
+    reference: pd.DataFrame | None,
+    summarise: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Both runs stacked (charts.with_reference), each ``summarise``d on its own, with
+    language names."""
+    both = charts.with_reference(live, reference)
+    if summarise is not None:
+        details = charts.RUN_DETAILS_FIELD
+        both = pd.concat(
+            [
+                summarise(rows.drop(columns=[charts.RUN_FIELD, details])).assign(
+                    **{charts.RUN_FIELD: run, details: rows[details].iloc[0]}
+                )
+                for run, rows in both.groupby(charts.RUN_FIELD, sort=False)
+            ],
+            ignore_index=True,
+        )
+    return _named(both) if "language" in both else both
+
+
+def series(frame: pd.DataFrame, field: str) -> pd.Series:
+    """``field`` of each row, marked when the row is the reference's: one band per run."""
+    reference = frame[charts.RUN_FIELD] == charts.REFERENCE_RUN
+    return frame[field].astype(str) + reference.map({True: REFERENCE_SUFFIX, False: ""})
+
+
+def series_order(order: list[str]) -> list[str]:
+    """Each of ``order`` with its reference right after it."""
+    return [name + suffix for name in order for suffix in ("", REFERENCE_SUFFIX)]
+
+
+def run_encodings(frame: pd.DataFrame) -> dict[str, alt.Opacity]:
+    """The faded reference with its "Run" legend when both runs show; nothing otherwise, so
+    that a chart of one run looks as it always did."""
+    if frame[charts.RUN_FIELD].nunique() < 2:
+        return {}
+    return {"opacity": charts.run_opacity(frame)}

@@ -29,6 +29,10 @@ from gorust.part4.common import (
     SCHEMATHESIS_SEED,
     _named,
     _row,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
 )
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
@@ -212,20 +216,23 @@ def schemathesis_counts(frame: pd.DataFrame) -> pd.DataFrame:
     )[["Language", "cases generated", "passed", "outcome"]].reset_index(drop=True)
 
 
-def contract_chart(frame: pd.DataFrame) -> alt.Chart:
-    table = contract_summary(frame)
+def contract_chart(frame: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Tests passed per group; with the reference's run, a faded bar under each language's."""
+    table = with_runs(frame, reference, contract_summary)
     table = table[table.Language.isin(LANGUAGE_ORDER)].copy()
     table["failed"] = table.tests - table.passed
+    table["series"] = series(table, "Language")
     order = [group for group, _ in TEST_GROUPS]
     bars = (
         alt.Chart(table)
         .mark_bar()
         .encode(
             y=alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-            yOffset=alt.YOffset("Language:N", sort=LANGUAGE_ORDER),
+            yOffset=alt.YOffset("series:N", sort=series_order(LANGUAGE_ORDER)),
             x=alt.X("passed:Q", title="tests passed (of the same suite)"),
             color=charts.language_color(),
-            tooltip=["group", "Language", "tests", "passed", "failed"],
+            tooltip=["group", "Language", "tests", "passed", "failed", *charts.run_tooltip()],
+            **run_encodings(table),
         )
     )
     labels = (

@@ -20,9 +20,12 @@ from gorust.part4.common import (
     GO_SOURCES,
     LANGUAGE_ORDER,
     RUST_SOURCES,
-    _named,
     _row,
     _tool,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
 )
 from gorust.runs import kernels
 
@@ -68,25 +71,29 @@ def source_lines() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def source_lines_chart(lines: pd.DataFrame) -> alt.Chart:
-    frame = _named(lines)
-    totals = frame.groupby("Language").code.sum().reset_index()
+def source_lines_chart(lines: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Code lines per file, stacked; with the reference's count, a faded bar under each."""
+    frame = with_runs(lines, reference)
+    frame["series"] = series(frame, "Language")
+    totals = frame.groupby("series", sort=False).code.sum().reset_index()
+    y = alt.Y("series:N", sort=series_order(LANGUAGE_ORDER), title=None)
     bars = (
         alt.Chart(frame)
         .mark_bar(stroke="white", strokeWidth=1.5)
         .encode(
-            y=alt.Y("Language:N", sort=LANGUAGE_ORDER, title=None),
+            y=y,
             x=alt.X("sum(code):Q", title="lines of code (cloc: no blanks, no comments)"),
             color=charts.language_color(),
             detail="file:N",
-            tooltip=["Language", "file", "code", "comment", "blank"],
+            tooltip=["Language", "file", "code", "comment", "blank", *charts.run_tooltip()],
+            **run_encodings(frame),
         )
     )
     # No file names on the segments: stacked labels collide at this width (see the tooltips).
     text = (
         alt.Chart(totals)
         .mark_text(align="left", dx=4, fontSize=12, fontWeight="bold")
-        .encode(y=alt.Y("Language:N", sort=LANGUAGE_ORDER), x="code:Q", text="code:Q")
+        .encode(y=y, x="code:Q", text="code:Q")
     )
     return (bars + text).properties(
         width=480,

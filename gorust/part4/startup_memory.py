@@ -19,9 +19,12 @@ from gorust.part4.common import (
     EXPERIMENT,
     IDLE_WAIT_S,
     LANGUAGE_ORDER,
-    _named,
     _row,
     _wait_ok,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
 )
 from gorust.process import current_rss_bytes
 from gorust.profile import Profile, current_profile
@@ -79,19 +82,28 @@ def startup(profile: Profile | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def startup_chart(start: pd.DataFrame) -> alt.Chart:
-    frame = _named(start)
+def startup_chart(start: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Time to ready and idle memory; with the reference's starts, a faded row under each
+    language's."""
+    frame = with_runs(start, reference)
+    frame["series"] = series(frame, "Language")
     frame["ready_ms"] = frame.ready_s * 1e3
     frame["idle_rss_mib"] = frame.idle_rss_bytes / 2**20
 
     def panel(field: str, title: str) -> alt.Chart:
         base = alt.Chart(frame).encode(
-            y=alt.Y("Language:N", sort=LANGUAGE_ORDER, title=None),
+            y=alt.Y("series:N", sort=series_order(LANGUAGE_ORDER), title=None),
             color=charts.language_color(),
+            **run_encodings(frame),
         )
         dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)),
-            tooltip=["Language", "repetition", alt.Tooltip(f"{field}:Q", format=".2f")],
+            tooltip=[
+                "Language",
+                "repetition",
+                alt.Tooltip(f"{field}:Q", format=".2f"),
+                *charts.run_tooltip(),
+            ],
         )
         ticks = base.mark_tick(thickness=3, size=24).encode(x=f"median({field}):Q")
         return (dots + ticks).properties(width=250, height=alt.Step(40))

@@ -14,6 +14,7 @@ import pandas as pd
 import requests
 
 from gorust import charts, postgres
+from gorust.charts import RUN_DETAILS_FIELD, RUN_FIELD
 from gorust.experiments import experiment
 from gorust.kernels import Kernel, KernelError
 from gorust.part4 import reproducing
@@ -27,11 +28,14 @@ from gorust.part4.common import (
     POOL_SIZE,
     SEED_ROWS,
     SERVER_CPUS,
-    _named,
     _row,
     _tool,
     cpu_seconds,
     migration_files,
+    run_encodings,
+    series,
+    series_order,
+    with_runs,
 )
 from gorust.process import current_rss_bytes, run_child
 from gorust.profile import Profile, current_profile
@@ -300,9 +304,10 @@ def _throughput_panel(frame: pd.DataFrame) -> alt.LayerChart:
     """Requests per second: one dot per run, a tick at the median."""
     base = alt.Chart(frame).encode(
         y=alt.Y("scenario:N", sort=list(SCENARIOS), title=None),
-        yOffset=alt.YOffset("variant:N", sort=VARIANT_ORDER),
+        yOffset=alt.YOffset("series:N", sort=series_order(VARIANT_ORDER)),
         color=charts.language_color(),
         shape=_variant_shape(),
+        **run_encodings(frame),
     )
     dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
         x=alt.X("requests_per_s:Q", title="requests per second (one core)"),
@@ -312,6 +317,7 @@ def _throughput_panel(frame: pd.DataFrame) -> alt.LayerChart:
             "repetition",
             alt.Tooltip("requests_per_s:Q", format=",.0f"),
             alt.Tooltip("cpu_us_per_request:Q", title="service CPU µs/request", format=".1f"),
+            *charts.run_tooltip(),
         ],
     )
     medians = base.mark_tick(thickness=3, size=10).encode(x="median(requests_per_s):Q")
@@ -321,7 +327,7 @@ def _throughput_panel(frame: pd.DataFrame) -> alt.LayerChart:
 def _latency_medians(frame: pd.DataFrame) -> pd.DataFrame:
     """The median over runs of each latency percentile, in ms, one row per percentile."""
     long = frame.melt(
-        id_vars=["Language", "variant", "scenario", "repetition"],
+        id_vars=["Language", "variant", "scenario", "repetition", RUN_FIELD, RUN_DETAILS_FIELD],
         value_vars=list(PERCENTILES),
         var_name="percentile",
         value_name="us",
@@ -329,7 +335,10 @@ def _latency_medians(frame: pd.DataFrame) -> pd.DataFrame:
     long["percentile"] = long.percentile.map(PERCENTILES)
     long["ms"] = long.us / 1e3
     return (
-        long.groupby(["Language", "variant", "scenario", "percentile"], sort=False)
+        long.groupby(
+            ["Language", "variant", "scenario", "percentile", RUN_FIELD, RUN_DETAILS_FIELD],
+            sort=False,
+        )
         .ms.median()
         .reset_index()
     )
@@ -358,7 +367,15 @@ def _latency_panel(medians: pd.DataFrame) -> alt.FacetChart:
             color=charts.language_color(),
             shape=_variant_shape(),
             strokeDash=dashes,
-            tooltip=["variant", "scenario", "percentile", alt.Tooltip("ms:Q", format=".2f")],
+            detail=f"{RUN_FIELD}:N",
+            tooltip=[
+                "variant",
+                "scenario",
+                "percentile",
+                alt.Tooltip("ms:Q", format=".2f"),
+                *charts.run_tooltip(),
+            ],
+            **run_encodings(medians),
         )
         .properties(width=190, height=200)
     )
@@ -368,8 +385,11 @@ def _latency_panel(medians: pd.DataFrame) -> alt.FacetChart:
     return lines.facet(column=workload)
 
 
-def load_chart(runs: pd.DataFrame) -> alt.Chart:
-    frame = _named(runs)
+def load_chart(runs: pd.DataFrame, reference: LoadRuns | None = None) -> alt.Chart:
+    """Throughput and latency; with the reference's runs, faded beside this machine's (the
+    reference's runs may last longer: requests per second and percentiles compare)."""
+    frame = with_runs(runs, reference.frame if reference is not None else None)
+    frame["series"] = series(frame, "variant")
     return alt.hconcat(
         _throughput_panel(frame), _latency_panel(_latency_medians(frame))
     ).properties(
