@@ -1,12 +1,15 @@
 """Part 4 against the reference (gorust.agreement): its headline figures compute from the
-recorded tables, and doubling what one figure reads makes that figure, and only it, differ."""
+recorded tables, doubling what one figure reads makes that figure, and only it, differ, and
+every chart draws the reference's run beside this machine's only when it is given one."""
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import pytest
 
-from gorust import agreement
+from gorust import agreement, charts, part4
+from gorust.part4 import ColdBuildTimes, LoadRuns, RebuildTimes
 from tests.conftest import changed
 
 CHAPTER = "part4"
@@ -60,3 +63,58 @@ def test_doubling_what_a_figure_reads_makes_it_alone_differ(
     assert compared.loc[name, "live_over_reference"] == pytest.approx(2.0)
     others = compared.drop(index=name)
     assert set(others.agreement) == {agreement.AGREES}, others.agreement
+
+
+def _data_rows(spec: dict) -> list[dict]:
+    """Every row of every dataset the chart embeds."""
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def _encodes_run(spec: object) -> bool:
+    """Whether some mark's opacity is encoded by the run (the "Run" legend)."""
+    if isinstance(spec, dict):
+        opacity = spec.get("opacity")
+        if isinstance(opacity, dict) and opacity.get("field") == charts.RUN_FIELD:
+            return True
+        return any(_encodes_run(value) for value in spec.values())
+    if isinstance(spec, list):
+        return any(_encodes_run(value) for value in spec)
+    return False
+
+
+def _charts(t: dict[str, pd.DataFrame], with_reference: bool) -> dict[str, alt.TopLevelMixin]:
+    """Every chart of the chapter, drawn from ``t`` as this machine's run, and from ``t`` as
+    the reference's too when ``with_reference``."""
+    runs = LoadRuns.from_tables(t)
+    ref = with_reference
+    return {
+        "contract": part4.contract_chart(t["contract"], t["contract"] if ref else None),
+        "source": part4.source_lines_chart(t["source_lines"], t["source_lines"] if ref else None),
+        "binary": part4.binary_chart(
+            t["dependencies"],
+            t["binary_size"],
+            (t["dependencies"], t["binary_size"]) if ref else None,
+        ),
+        "builds": part4.build_times_chart(
+            t["rebuild"],
+            t["cold_build"],
+            (RebuildTimes(t["rebuild"]), ColdBuildTimes(t["cold_build"])) if ref else None,
+        ),
+        "startup": part4.startup_chart(t["startup"], t["startup"] if ref else None),
+        "load": part4.load_chart(runs.frame, runs if ref else None),
+    }
+
+
+@pytest.mark.parametrize("with_reference", [False, True], ids=["alone", "with reference"])
+def test_every_chart_draws_the_reference_beside_this_run_only_when_given_it(
+    reference: dict[str, pd.DataFrame], with_reference: bool
+) -> None:
+    for name, chart in _charts(reference, with_reference).items():
+        spec = chart.to_dict()
+        runs = {row[charts.RUN_FIELD] for row in _data_rows(spec) if charts.RUN_FIELD in row}
+        if with_reference:
+            assert runs == {charts.THIS_RUN, charts.REFERENCE_RUN}, name
+            assert _encodes_run(spec), f"{name}: no Run encoding"
+        else:
+            assert runs == {charts.THIS_RUN}, name
+            assert not _encodes_run(spec), f"{name}: a Run legend with one run"
