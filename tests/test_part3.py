@@ -23,7 +23,7 @@ def test_part3_summaries_and_charts_from_the_reference(replaying: Path) -> None:
     assert {"stop_p99_us", "pause_p99_min_us", "pause_p99_max_us"} <= set(pauses.columns)
     for chart in (
         part3.binary_trees_chart(trees),
-        part3.pause_chart(pauses),
+        part3.pause_chart(heap),
         part3.latency_chart(heap),
         part3.memory_chart(heap),
     ):

@@ -7,7 +7,7 @@ latency, against Rust's ownership.
 - ``verdicts``: the claim rules; ``prose``: the numbers the chapter's prose glues.
 """
 
-from gorust.part3 import prose, verdicts
+from gorust.part3 import headlines, prose, verdicts
 from gorust.part3.figures import latency_chart, memory_chart, pause_chart
 from gorust.part3.heap import (
     FORCED_GC_EVERY_MS,
@@ -37,6 +37,7 @@ __all__ = [
     "binary_trees_chart",
     "binary_trees_summary",
     "cycle_intervals",
+    "headlines",
     "latency_chart",
     "latency_summary",
     "live_heap",

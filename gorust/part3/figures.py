@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import altair as alt
-import pandas as pd
 
 from gorust import charts
-from gorust.part3.heap import RATE, HeapRuns, is_forced
+from gorust.part2 import beside
+from gorust.part3.heap import RATE, HeapRuns, is_forced, pause_summary
 
 ARTICLE_PAUSE_US = 500
 GO18_PAUSE_US = 100
@@ -17,9 +17,13 @@ PAUSE_STATISTICS = {
 }
 
 
-def pause_chart(pauses: pd.DataFrame) -> alt.FacetChart:
+def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetChart:
+    """Go's pauses (pause_summary) against the live heap; live, the reference's beside them,
+    faded (the live heap is the x axis, so both profiles' sizes share it)."""
+    windows = beside.stacked(runs.windows, None if reference is None else reference.windows)
+    pauses = pause_summary(HeapRuns(windows, runs.latency))
     long = pauses.melt(
-        id_vars=["case", "live_heap_mib"],
+        id_vars=["case", "live_heap_mib", *beside.run_columns(pauses)],
         value_vars=list(PAUSE_STATISTICS),
         var_name="statistic",
         value_name="pause_us",
@@ -44,10 +48,12 @@ def pause_chart(pauses: pd.DataFrame) -> alt.FacetChart:
                 scale=alt.Scale(range=[charts.COLORS["Go"], "#7fb8c9", "#333"]),
                 title=None,
             ),
+            **beside.run_encodings(long),
             tooltip=[
                 alt.Tooltip("live_heap_mib:Q", title="live heap (MiB)", format=",.0f"),
                 "statistic",
                 alt.Tooltip("pause_us:Q", title="µs", format=",.0f"),
+                *beside.run_tooltip(long),
             ],
         )
     )
@@ -72,15 +78,20 @@ def pause_chart(pauses: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def latency_chart(runs: HeapRuns) -> alt.FacetChart:
-    plain = runs.latency[~is_forced(runs.latency)]
-    medians = (
-        plain.groupby(["language", "records", "percentile"], sort=False)
-        .latency_ns.median()
-        .reset_index()
+def latency_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetChart:
+    """Request latency percentiles per heap size; live, the reference's at the sizes this run
+    measured too, faded."""
+    latency = beside.stacked(
+        runs.latency,
+        beside.shared_facets(
+            None if reference is None else reference.latency, runs.latency, "records"
+        ),
     )
+    plain = latency[~is_forced(latency)]
+    by = ["language", "records", "percentile", *beside.run_columns(latency)]
+    medians = plain.groupby(by, sort=False).latency_ns.median().reset_index()
     medians["latency_us"] = medians.latency_ns / 1e3
-    return charts.percentile_distribution(
+    return beside.percentiles_by_run(
         medians,
         facet="records",
         facet_unit="records",
@@ -96,10 +107,13 @@ def latency_chart(runs: HeapRuns) -> alt.FacetChart:
     )
 
 
-def memory_chart(runs: HeapRuns) -> alt.Chart:
-    plain = runs.windows[~is_forced(runs.windows)]
+def memory_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.Chart:
+    """Resident memory against live records; live, the reference's beside it, faded."""
+    windows = beside.stacked(runs.windows, None if reference is None else reference.windows)
+    plain = windows[~is_forced(windows)]
+    by = ["language", "records", *beside.run_columns(windows)]
     frame = charts.with_language_names(
-        plain.groupby(["language", "records"], sort=False)
+        plain.groupby(by, sort=False)
         .agg(rss_bytes=("rss_bytes", "median"), live_heap_bytes=("live_heap_bytes", "median"))
         .reset_index()
     )
@@ -111,11 +125,13 @@ def memory_chart(runs: HeapRuns) -> alt.Chart:
             x=alt.X("records:Q", scale=alt.Scale(type="log"), title="live records (log)"),
             y=alt.Y("rss_mib:Q", scale=alt.Scale(type="log"), title="resident memory (MiB, log)"),
             color=charts.language_color(),
+            **beside.run_encodings(frame),
             tooltip=[
                 "Language",
                 alt.Tooltip("records:Q", format=","),
                 alt.Tooltip("rss_mib:Q", title="RSS (MiB)", format=",.0f"),
                 alt.Tooltip("live_heap_bytes:Q", title="Go live heap (bytes)", format=","),
+                *beside.run_tooltip(frame),
             ],
         )
         .properties(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from gorust.charts import RUN_DETAILS_FIELD, RUN_FIELD
 from gorust.experiments import experiment
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
@@ -100,8 +101,10 @@ def pause_summary(runs: HeapRuns) -> pd.DataFrame:
     go = go_windows(runs.windows)
     go = go[go.gc_pauses > 0]
     micro = 1e6
+    # A frame stacked with the reference (gorust.charts.with_reference) keeps the runs apart.
+    by = ["case", "records", *[c for c in (RUN_FIELD, RUN_DETAILS_FIELD) if c in go]]
     return (
-        go.groupby(["case", "records"], sort=False)
+        go.groupby(by, sort=False)
         .agg(
             live_heap_mib=("live_heap_bytes", lambda s: s.median() / 2**20),
             windows=("gc_pauses", "size"),

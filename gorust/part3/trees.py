@@ -8,6 +8,7 @@ import pandas as pd
 
 from gorust import charts, stats
 from gorust.experiments import experiment
+from gorust.part2 import beside
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 
@@ -100,9 +101,13 @@ def binary_trees_summary(trees: pd.DataFrame) -> pd.DataFrame:
     return summary.set_index("variant").loc[order].reset_index()
 
 
-def binary_trees_chart(trees: pd.DataFrame) -> alt.Chart:
+def binary_trees_chart(trees: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.Chart:
+    """Wall time, CPU time and peak RSS per variant; live, the reference's in a row of its own
+    below, faded: the profiles build trees of different depths, so they cannot share an axis."""
+    trees = beside.stacked(trees, reference)
+    both = beside.both_runs(trees)
     long = trees.assign(peak_rss_mib=trees.peak_rss_bytes / 2**20).melt(
-        id_vars=["variant", "language", "repetition"],
+        id_vars=["variant", "language", "repetition", *beside.run_columns(trees)],
         value_vars=["wall_s", "cpu_s", "peak_rss_mib"],
         var_name="metric",
     )
@@ -117,15 +122,25 @@ def binary_trees_chart(trees: pd.DataFrame) -> alt.Chart:
     bars = base.mark_bar().encode(
         x=alt.X("median(value):Q", title=None),
         color=charts.language_color(),
+        **({"opacity": charts.run_opacity(long)} if both else {}),
         tooltip=[
             "variant",
             "metric",
             alt.Tooltip("median(value):Q", title="median", format=".3f"),
             alt.Tooltip("min(value):Q", title="min", format=".3f"),
             alt.Tooltip("max(value):Q", title="max", format=".3f"),
+            *beside.run_tooltip(long),
         ],
     )
     spread = base.mark_rule(color="#333").encode(x="min(value):Q", x2="max(value):Q")
+    rows = {}
+    if both:
+        rows["row"] = alt.Row(
+            f"{charts.RUN_FIELD}:N",
+            title=None,
+            header=charts.row_header(),
+            sort=[charts.THIS_RUN, charts.REFERENCE_RUN],
+        )
     return (
         alt.layer(bars, spread)
         .properties(width=200, height=alt.Step(22))
@@ -135,7 +150,8 @@ def binary_trees_chart(trees: pd.DataFrame) -> alt.Chart:
                 sort=list(names.values()),
                 title=None,
                 header=alt.Header(labelFontWeight="bold"),
-            )
+            ),
+            **rows,
         )
         .resolve_scale(x="independent")
         .properties(
