@@ -15,6 +15,7 @@ from IPython.display import Markdown
 from gorust import stats
 from gorust.experiments import experiment
 from gorust.kernels import GoKernel, KernelError
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SplitMix64, provenance_of
 from gorust.profile import Profile, current_profile
 from gorust.runs import interleaved
@@ -157,6 +158,7 @@ def json_throughput(profile: Profile | None = None) -> pd.DataFrame:
     with tempfile.TemporaryDirectory(prefix="gorust-part7-json-") as folder:
         payload = Path(folder) / "payload.json"
         payload.write_bytes(make_payload())
+        journal.note_payload(folder)
         args = ["--payload", str(payload), *args_base]
         frame = interleaved(JSON_EXPERIMENT, args, rounds=profile.repetitions)
         v2 = _jsonv2_kernel()

@@ -4,6 +4,7 @@ by Rust, cached by what each depends on, and the module format's sections (to st
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -15,6 +16,7 @@ from gorust import builds, charts, paths, provenance
 from gorust.builds import digest
 from gorust.experiments import experiment
 from gorust.kernels import KernelError, RustKernel
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, TOOL_TIMEOUT_S, WASM
 from gorust.runs import kernels
 from gorust.toolchains import wasi_rustc
@@ -145,6 +147,7 @@ class WasmBuilds(Sequence[WasmBuild]):
 def build_wasm() -> WasmBuilds:
     """Both modules (Go, Rust). Replayed, what built them, or why not, as recorded."""
     made = [build_go_wasm(), build_rust_wasm()]
+    note_modules(made)
     failed = [build for build in made if not build.ok]
     if failed:
         # Live, a module that cannot be built is a broken machine, not a finding to chart.
@@ -154,6 +157,21 @@ def build_wasm() -> WasmBuilds:
             + " Run `make book` as root to install what is missing, or see the preflight table."
         )
     return WasmBuilds.of(made)
+
+
+def module_line(build: WasmBuild) -> str:
+    """The shell line that builds ``build``'s module where the journaled lines read it."""
+    if build.language == "go":
+        return journal.go_module_line()
+    rustc = shlex.split(build.command)[0]
+    return journal.rust_module_line(rustc, RUSTC_FLAGS, build.target)
+
+
+def note_modules(made: Sequence[WasmBuild]) -> None:
+    """Journal how each built module is made (the course builds them outside its kernels)."""
+    for build in made:
+        if build.ok:
+            journal.note_module(build.language, build.toolchain, module_line(build))
 
 
 def _cached_module(language: str, key: str, build: Callable[[Path], None]) -> tuple[Path, bool]:

@@ -14,8 +14,9 @@ import pandas as pd
 from gorust import charts, provenance
 from gorust.experiments import experiment
 from gorust.kernels import Kernel, KernelError
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, WASM, SplitMix64, provenance_of
-from gorust.part7.wasm_modules import WasmBuild, wasm_sections
+from gorust.part7.wasm_modules import WasmBuild, note_modules, wasm_sections
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
 
@@ -44,7 +45,7 @@ def make_text(megabytes: float, seed: int = 11) -> bytes:
     return "".join(lines).encode("ascii")
 
 
-def _run_wasm(module_bytes: bytes, folder: Path, input_name: str) -> dict:
+def run_wasm(module_bytes: bytes, folder: Path, input_name: str) -> dict:
     """Compile and run a WASI module with wasmtime: its JSON line plus compile and run times."""
     try:
         import wasmtime
@@ -117,14 +118,18 @@ def wasm_runs(builds: Sequence[WasmBuild], profile: Profile | None = None) -> pd
     with tempfile.TemporaryDirectory(prefix="gorust-part7-wasm-") as folder:
         directory = Path(folder)
         (directory / "input.txt").write_bytes(make_text(megabytes))
+        journal.note_text(folder, megabytes)
+        note_modules(usable)
+        for build in usable:
+            journal.note_wasmtime_run(build.language, folder)
         for build in usable:
             # Checked once: the stripped module gives the same answer as the plain one.
-            stripped = _run_wasm(build.stripped, directory, "input.txt")
+            stripped = run_wasm(build.stripped, directory, "input.txt")
             rows.append(_wasm_row(build, "wasm, stripped (check)", stripped, -1))
         for repetition in range(profile.repetitions):
             order = usable if repetition % 2 == 0 else usable[::-1]
             for build in order:
-                result = _run_wasm(build.module.read_bytes(), directory, "input.txt")  # type: ignore[union-attr]
+                result = run_wasm(build.module.read_bytes(), directory, "input.txt")  # type: ignore[union-attr]
                 rows.append(_wasm_row(build, "wasm (wasmtime)", result, repetition))
             for build in order:
                 kernel = by_language[build.language]
@@ -139,10 +144,12 @@ def wasm_runs(builds: Sequence[WasmBuild], profile: Profile | None = None) -> pd
 @experiment(CHAPTER, programs=(WASM,))
 def wasm_sizes(builds: Sequence[WasmBuild]) -> pd.DataFrame:
     """Each built module's size, as built and stripped."""
+    note_modules(builds)
     rows = []
     for build in builds:
         if not build.ok:
             continue
+        journal.note_size(build.language)
         sections = wasm_sections(build.module.read_bytes())  # type: ignore[union-attr]
         custom = sum(size for section_id, _, size in sections if section_id == 0)
         rows.append(

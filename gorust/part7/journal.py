@@ -1,0 +1,97 @@
+"""The shell lines Part 7 adds to its experiments' journals (gorust.commands), for what the
+kernels do not run: the inputs it writes into temporary folders, the WebAssembly builds, their
+sizes and their runs in wasmtime. Each line is pasted from the repository's root, with the
+course's virtual environment (.venv) where it calls the course's own Python."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shlex
+from pathlib import Path
+
+from gorust import commands
+from gorust.part7.common import JSON_EXPERIMENT, WASM
+
+PYTHON = ".venv/bin/python"
+# Where the pasted WebAssembly builds put their modules (ignored by git, like all of _build/).
+MODULES = commands.PROGRAMS / "wasm"
+
+
+def python_line(code: str, *args: object) -> str:
+    return shlex.join([PYTHON, "-c", code, *map(str, args)])
+
+
+def note(tool: str, version: str, program: str, line: str) -> None:
+    commands.note(commands.Command(tool, version, "tool", program, line))
+
+
+def written_input(folder: str | Path, name: str, code: str) -> str:
+    """A line that writes what ``code`` prints (bytes, to stdout) as ``folder/name``: the runs
+    name the temporary folder, which is gone once the experiment ends."""
+    target = shlex.quote(f"{folder}/{name}")
+    return f"mkdir -p {shlex.quote(str(folder))} && {python_line(code)} > {target}"
+
+
+def note_payload(folder: str | Path) -> None:
+    code = "import sys; from gorust import part7; sys.stdout.buffer.write(part7.make_payload())"
+    note("python", "", JSON_EXPERIMENT, written_input(folder, "payload.json", code))
+
+
+def note_text(folder: str | Path, megabytes: float) -> None:
+    code = (
+        "import sys; from gorust import part7; "
+        f"sys.stdout.buffer.write(part7.make_text({megabytes!r}))"
+    )
+    note("python", "", WASM, written_input(folder, "input.txt", code))
+
+
+def module_path(language: str) -> str:
+    return (MODULES / language / f"{WASM}.wasm").as_posix()
+
+
+def go_module_line() -> str:
+    output = module_path("go")
+    return (
+        f"mkdir -p {shlex.quote(str(Path(output).parent))} && GOOS=wasip1 GOARCH=wasm "
+        f'go -C code/go build -trimpath -o "$PWD"/{shlex.quote(output)} ./{WASM}'
+    )
+
+
+def rust_module_line(rustc: str, flags: tuple[str, ...], target: str) -> str:
+    output = module_path("rust")
+    argv = [rustc, *flags, "--target", target, "-o", f"../../../{output}", "src/main.rs"]
+    return (
+        f"mkdir -p {shlex.quote(str(Path(output).parent))} && "
+        f"(cd code/rust/{WASM} && {shlex.join(argv)})"
+    )
+
+
+def note_module(language: str, toolchain: str, line: str) -> None:
+    note(language, toolchain, WASM, line)
+
+
+def note_size(language: str) -> None:
+    """The module's size as built and with its custom sections stripped, as the table has it."""
+    code = (
+        'import sys; from gorust import part7; m = open(sys.argv[1], "rb").read(); '
+        "print(len(m), len(part7.strip_custom_sections(m)))"
+    )
+    note("python", "", WASM, python_line(code, module_path(language)))
+
+
+def wasmtime_version() -> str:
+    try:
+        return importlib.metadata.version("wasmtime")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def note_wasmtime_run(language: str, folder: str | Path) -> None:
+    """The module run by wasmtime (the Python package the course embeds it with), its JSON
+    line printed as the table's row has it."""
+    code = (
+        "import json, sys; from pathlib import Path; from gorust.part7 import wasm_speed; "
+        "m = Path(sys.argv[1]).read_bytes(); "
+        'print(json.dumps(wasm_speed.run_wasm(m, Path(sys.argv[2]), "input.txt")))'
+    )
+    note("wasmtime", wasmtime_version(), WASM, python_line(code, module_path(language), folder))
