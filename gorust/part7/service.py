@@ -17,6 +17,7 @@ import pandas as pd
 
 from gorust import charts, provenance
 from gorust.experiments import experiment
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, SERVICE
 from gorust.runs import kernels
 
@@ -101,6 +102,35 @@ SERVICE_SCRIPT = (
 )
 
 
+def serve_rates(port: int) -> None:
+    """The rate stub on ``port``, until interrupted: the pasted lines' stand-in for the one
+    the experiment runs inside the notebook."""
+    with ThreadingHTTPServer(("127.0.0.1", port), _RateHandler) as server:
+        server.serve_forever()
+
+
+def print_script(port: int) -> None:
+    """Put the service listening on ``port`` through the script, one JSON line per request,
+    as the table's rows have them."""
+    for step, call in enumerate(SERVICE_SCRIPT):
+        status, body = _call(port, call)
+        print(
+            json.dumps({"step": step, "call": call.label, "status": status, "body": body.strip()})
+        )
+
+
+def _note_lines(rates_url: str) -> tuple[str, str]:
+    """The pasted lines around the services' runs: start the stub where the runs look for it
+    (in the background), and, once a service printed its port, send it the script."""
+    port = rates_url.rsplit(":", 1)[1]
+    stub = f"from gorust.part7 import service; service.serve_rates({port})"
+    script = "import sys; from gorust.part7 import service; service.print_script(int(sys.argv[1]))"
+    return (
+        f"{journal.python_line(stub)} &",
+        f'{journal.python_line(script)} "$PORT"  # PORT: the port the service printed',
+    )
+
+
 def _call(port: int, call: Call) -> tuple[int, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -120,6 +150,8 @@ def service_check() -> pd.DataFrame:
     treat as empty)."""
     rows = []
     with rate_stub() as rates_url:
+        stub_line, script_line = _note_lines(rates_url)
+        journal.note("python", "", SERVICE, stub_line)
         for kernel in kernels():
             with kernel.serve(SERVICE, ["--rates-url", rates_url]) as server:
                 for step, call in enumerate(SERVICE_SCRIPT):
@@ -135,6 +167,7 @@ def service_check() -> pd.DataFrame:
                             "body": body.strip(),
                         }
                     )
+        journal.note("python", "", SERVICE, script_line)
     frame = pd.DataFrame(rows)
     for name, value in provenance.host().items():
         frame[name] = value
