@@ -234,11 +234,11 @@ def line_share_chart(shares: pd.DataFrame, reference: pd.DataFrame | None = None
     """This run's shares; ``reference``: the reference's line_shares table (live pages only),
     drawn as a faded bar under each of this run's."""
     both = reference is not None
-    frame = charts.with_language_names(charts.with_reference(shares, reference))
+    frame = charts.with_language_names(charts.with_reference(shares, reference) if both else shares)
     frame[TOTAL] = frame["error_lines"]
     panels = [TOTAL, *ERROR_CATEGORIES, MIXED]
     long = frame.melt(
-        id_vars=["Language", "implementation", "code_lines", *RUN_FIELDS],
+        id_vars=["Language", "implementation", "code_lines", *(RUN_FIELDS if both else [])],
         value_vars=panels,
         var_name="category",
         value_name="lines",
@@ -274,8 +274,9 @@ def line_share_chart(shares: pd.DataFrame, reference: pd.DataFrame | None = None
         alt.Chart()
         .mark_text(align="left", dx=3, fontSize=11, color="#333")
         .encode(y=y, x="share:Q", text="lines:Q")
-        .transform_filter(alt.datum[charts.RUN_FIELD] == charts.THIS_RUN)
     )
+    if both:  # the counts are written once, on this run's bars
+        labels = labels.transform_filter(alt.datum[charts.RUN_FIELD] == charts.THIS_RUN)
     return (
         alt.layer(bars, labels, data=long)
         .properties(width=115, height=alt.Step(24))
