@@ -140,7 +140,10 @@ def latency_over_time_chart(
 
 def _memory_data(result: ReadStateRuns) -> pd.DataFrame:
     first = charts.with_language_names(result.bins[result.bins.repetition == 0])
-    return first.assign(rss_mib=first.rss_bytes / 2**20)
+    # Only what the chart draws: every bin row carries the run's provenance, which would
+    # otherwise be inlined into the page once per point (megabytes with the full profile's).
+    first = first.assign(rss_mib=first.rss_bytes / 2**20)
+    return first[["variant", "Language", "t_s", "rss_mib"]]
 
 
 def by_run(chart: alt.Chart, reference: ReadStateRuns | None, **sizes: int) -> alt.Chart:
