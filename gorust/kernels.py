@@ -253,12 +253,16 @@ class Kernel(ABC):
         return outcome
 
     # -- the journal of commands (gorust.commands) ----------------------------------------------
-    def _journal_build(self, experiment: str, features: tuple[str, ...], race: bool) -> None:
+    def _journal_build(
+        self, experiment: str, features: tuple[str, ...], race: bool, *, refused: bool = False
+    ) -> None:
         root = commands.in_repository(self.root)
         if root is None:  # a scratch copy: its commands would name a folder that is gone
             return
         output = commands.program_path(self.language, experiment, features, race)
         line = self._build_line(root, experiment, features, race, output)
+        if refused:  # pasted, it fails as the chapter shows; the comment says so
+            line += "  # the compiler refuses this build, as the chapter shows"
         version = self.toolchain().version
         commands.note(commands.Command(self.language, version, "build", experiment, line))
 
@@ -294,7 +298,7 @@ class Kernel(ABC):
         Raises UnexpectedCompileSuccess if it compiles after all.
         """
         outcome = self._build(experiment, tuple(features), race=False)
-        self._journal_build(experiment, tuple(features), False)
+        self._journal_build(experiment, tuple(features), False, refused=True)
         if isinstance(outcome, Build):
             raise UnexpectedCompileSuccess(
                 f"{self.language} compiled `{experiment}` with features {list(features)}, but "

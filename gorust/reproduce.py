@@ -23,6 +23,7 @@ from gorust.experiments import Experiment
 PUBLISHED = paths.REPO / "_static" / "tables"
 LINK_PREFIX = "../_static/tables"
 LANGUAGES = {"go": "Go", "rust": "Rust"}
+KIND_WORDS = {"build": "build", "run": "run", "tool": "prepare or measure"}
 
 
 def experiment_of(run: Callable[..., Any] | Experiment) -> Experiment:
@@ -42,16 +43,18 @@ def publish(chapter: str, table: str) -> str:
 
 
 def command_block(commands: pd.DataFrame) -> str:
-    """The commands, builds first, each language under its name."""
-    blocks = []
-    for kind, title in (("build", "Build"), ("run", "Run"), ("tool", "Measure with")):
-        for language, lines in commands[commands.kind == kind].groupby("language", sort=False):
-            name = LANGUAGES.get(str(language), str(language))
-            text = "\n".join(dict.fromkeys(lines.line.astype(str)))
-            blocks.append(
-                f"<p>{title} ({html.escape(name)}):</p><pre><code>{html.escape(text)}</code></pre>"
-            )
-    return "\n".join(blocks)
+    """The commands in the order the run made them (inputs are written before the programs
+    that read them), each stretch headed by what it does and in which language."""
+    lines, heading = [], None
+    for row in commands.drop_duplicates("line").itertuples():
+        language = LANGUAGES.get(str(row.language), str(row.language))
+        current = f"# {KIND_WORDS.get(str(row.kind), str(row.kind))} ({language})"
+        if current != heading:
+            lines += [""] if heading else []
+            lines.append(current)
+            heading = current
+        lines.append(str(row.line))
+    return f"<pre><code>{html.escape(chr(10).join(lines))}</code></pre>"
 
 
 def intro(commands: pd.DataFrame) -> str:

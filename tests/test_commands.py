@@ -87,3 +87,34 @@ def test_pasting_the_journaled_lines_prints_what_the_kernel_run_printed(kernel_t
         assert done.returncode == 0, done.stderr
     printed = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert printed == result.records
+
+
+def test_the_panel_lists_the_commands_in_the_order_they_ran_under_headings() -> None:
+    import pandas as pd
+
+    from gorust import reproduce
+
+    ran = pd.DataFrame(
+        [
+            {"language": "shell", "kind": "tool", "line": "printf 'a\\n' > in.txt"},
+            {"language": "go", "kind": "build", "line": "go build x"},
+            {"language": "go", "kind": "run", "line": "x --in in.txt"},
+            {"language": "go", "kind": "run", "line": "x --in in.txt"},
+            {"language": "rust", "kind": "build", "line": "cargo build -p x"},
+        ]
+    )
+    block = reproduce.command_block(ran)
+    text = block.removeprefix("<pre><code>").removesuffix("</code></pre>")
+    assert text.splitlines() == [
+        "# prepare or measure (shell)",
+        "printf &#x27;a\\n&#x27; &gt; in.txt",
+        "",
+        "# build (Go)",
+        "go build x",
+        "",
+        "# run (Go)",
+        "x --in in.txt",
+        "",
+        "# build (Rust)",
+        "cargo build -p x",
+    ]
