@@ -160,3 +160,11 @@ def test_without_a_reference_a_chart_draws_one_run_as_before(
     spec = chart(live).to_dict()
     assert all(charts.RUN_FIELD not in row for row in _rows(spec))
     assert charts.RUN_FIELD not in str(spec)
+
+
+@pytest.mark.parametrize("chart", CHARTS, ids=[c.__name__ for c in CHARTS])
+def test_a_full_run_beside_the_full_reference_stays_within_altairs_inline_rows(
+    runs: tuple[part6.ReadStateRuns, part6.ReadStateRuns], chart: Callable
+) -> None:
+    _, recorded = runs
+    assert chart(recorded, reference=recorded).to_dict()  # MaxRowsError past 5,000 rows

@@ -17,16 +17,12 @@ from gorust.part6.serving import VARIANTS, ReadStateRuns
 
 
 def _latency_over_time_data(result: ReadStateRuns) -> pd.DataFrame:
-    """The first run's p99 and max per bin, long, with Go's collections as spans: one data set
-    for both layers, so that each facet shows its own variant's collections."""
+    """The first run's p99 and max per bin, with Go's collections as spans: one data set for
+    both layers, so that each facet shows its own variant's collections. Wide, one row per
+    bin (the chart folds the two statistics): a full run beside the full reference stays
+    within the rows Altair inlines."""
     first = charts.with_language_names(result.bins[result.bins.repetition == 0])
-    first = first.melt(
-        id_vars=["variant", "Language", "t_s"],
-        value_vars=["p99_us", "max_us"],
-        var_name="statistic",
-        value_name="latency_us",
-    )
-    first["statistic"] = first.statistic.map({"p99_us": "p99", "max_us": "max"})
+    first = first[["variant", "Language", "t_s", "p99_us", "max_us"]]
     cycles = result.cycles[result.cycles.repetition == 0]
     spans = cycles[["variant", "start_s", "end_s"]]
     return pd.concat([first, spans], ignore_index=True)
@@ -92,7 +88,9 @@ def latency_over_time_chart(
         )
     )
     lines = (
-        base.transform_filter("isValid(datum.latency_us)")
+        base.transform_filter("isValid(datum.t_s)")
+        .transform_fold(["p99_us", "max_us"], as_=["statistic", "latency_us"])
+        .transform_calculate(statistic="datum.statistic === 'p99_us' ? 'p99' : 'max'")
         .mark_line(strokeWidth=1.5, point=alt.OverlayMarkDef(size=10))
         .encode(
             x=alt.X("t_s:Q", title="time (s); shaded: a Go collection is running"),
@@ -106,8 +104,8 @@ def latency_over_time_chart(
                 ),
             ),
             tooltip=[
-                "variant",
-                "statistic",
+                "variant:N",
+                "statistic:N",
                 alt.Tooltip("t_s:Q", title="bin start (s)"),
                 alt.Tooltip("latency_us:Q", title="µs", format=",.1f"),
                 *run_tooltip(reference),
