@@ -16,7 +16,7 @@ from tests.conftest import changed, has_rows, recorded_tables, verdict_word
 def test_part2_summaries_charts_and_claims_from_the_reference(replaying: Path) -> None:
     memory, ticks, conns = part2.task_memory(), part2.preemption(), part2.connections()
 
-    per_task = part2.bytes_per_task(memory)
+    assert not part2.bytes_per_task(memory).empty
     summary = part2.preemption_summary(ticks)
     has_rows(part2.task_memory_chart(memory))
     has_rows(part2.preemption_chart(ticks))
