@@ -29,6 +29,7 @@ from gorust import claims, data, replay, stats
 AGREES = "agrees"
 DIFFERS = "differs beyond the spread of both runs"
 NO_REFERENCE = "no reference figure"
+NO_LIVE = "no figure in this run"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,18 @@ def compare(live: Sequence[Figure], reference: Sequence[Figure] | None) -> pd.Da
                 "rules": ", ".join(figure.rules),
             }
         )
+    shown = {f.name for f in live}
+    for other in reference or ():
+        if other.name not in shown:  # the reference has it, this run could not compute it
+            rows.append(
+                {
+                    "figure": other.name, "unit": other.unit, "live": math.nan,
+                    "live_low": math.nan, "live_high": math.nan, "reference": other.value,
+                    "reference_low": other.low, "reference_high": other.high,
+                    "live_over_reference": math.nan, "agreement": NO_LIVE,
+                    "rules": ", ".join(other.rules),
+                }
+            )  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -24,6 +24,9 @@ THEME = "gorust"
 RENDERER = "gorust"
 BUNDLE_NAME = "vega-bundle.js"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+# A live chart draws this run and the reference's: a full run's bins beside a full reference
+# pass Altair's 5,000-row guard, which exists for notebooks that embed data by accident.
+alt.data_transformers.disable_max_rows()
 
 
 def language_color(field: str = "Language") -> alt.Color:

@@ -115,3 +115,12 @@ def test_number_formatting_keeps_three_significant_digits_and_the_unit() -> None
     assert agreement.number(12345.6, "µs") == "12,346 µs"
     assert agreement.number(float("nan"), "µs") == "–"
     assert pd.isna(agreement.compare([Figure("x", 1, 1, 1)], None).reference.iloc[0])
+
+
+def test_a_figure_only_the_reference_has_is_shown_as_missing_from_this_run() -> None:
+    both = Figure("p99.9 ratio", 3.0, 2.0, 4.0, "×")
+    only_reference = Figure("spike ratio", 1500.0, 1400.0, 1600.0, "×")
+    table = agreement.compare([both], [both, only_reference])
+    assert list(table.figure) == ["p99.9 ratio", "spike ratio"]
+    assert list(table.agreement) == [agreement.AGREES, agreement.NO_LIVE]
+    assert pd.isna(table.live.iloc[1]) and table.reference.iloc[1] == 1500.0
