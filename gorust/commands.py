@@ -25,14 +25,14 @@ from gorust import paths
 SUFFIX = ".commands"  # <chapter>/<experiment>.commands.csv
 # Where the pasted build commands put their programs (ignored by git, like the whole _build/).
 PROGRAMS = Path("_build") / "programs"
-KINDS = ("build", "run", "tool")
+KINDS = ("build", "run", "serve", "tool")
 
 
 @dataclass(frozen=True)
 class Command:
     language: str  # "go", "rust", or the tool's own name
     toolchain: str  # the compiler's version, or the tool's
-    kind: str  # one of KINDS
+    kind: str  # one of KINDS ("serve": a server, started in the background)
     program: str  # the experiment folder (or the tool)
     line: str  # one shell line, run from the repository's root
 

@@ -274,6 +274,7 @@ class Kernel(ABC):
         args: Sequence[object],
         env: Mapping[str, str] | None,
         cpus: str | None,
+        kind: str = "run",
     ) -> None:
         root = commands.in_repository(self.root)
         if root is None:
@@ -281,8 +282,10 @@ class Kernel(ABC):
         output = commands.program_path(self.language, experiment, features, race)
         pinned = ["taskset", "-c", cpus] if cpus is not None else []
         line = commands.run_line(f"{root}/{experiment}", output, args, env or {}, pinned)
+        if kind == "serve":  # pasted, a server keeps running: in the background, with its port
+            line += " &  # serves until stopped; its first JSON line gives its port"
         version = self.toolchain().version
-        commands.note(commands.Command(self.language, version, "run", experiment, line))
+        commands.note(commands.Command(self.language, version, kind, experiment, line))
 
     @abstractmethod
     def _build_line(
@@ -408,7 +411,7 @@ class Kernel(ABC):
         """
         build = self.build(experiment)
         command = _describe(self.language, experiment, args)
-        self._journal_run(experiment, (), False, args, env, cpus)
+        self._journal_run(experiment, (), False, args, env, cpus, kind="serve")
         child = Child(
             [*_pinned(cpus), str(build.binary), *map(str, args)],
             env={**self.env, **(env or {})},

@@ -23,7 +23,12 @@ from gorust.experiments import Experiment
 PUBLISHED = paths.REPO / "_static" / "tables"
 LINK_PREFIX = "../_static/tables"
 LANGUAGES = {"go": "Go", "rust": "Rust"}
-KIND_WORDS = {"build": "build", "run": "run", "tool": "prepare or measure"}
+KIND_WORDS = {
+    "build": "build",
+    "run": "run",
+    "serve": "serve, in the background",
+    "tool": "prepare or measure",
+}
 
 
 def experiment_of(run: Callable[..., Any] | Experiment) -> Experiment:
