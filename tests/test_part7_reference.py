@@ -34,7 +34,7 @@ def slower_json(frame: pd.DataFrame, operation: str) -> pd.DataFrame:
 
 # For each figure, a change of the one table it reads that moves it far beyond both spreads.
 PERTURBATIONS = {
-    headlines.COLD_BUILD: ("service_builds", lambda f: slower(f, "rust", "wall_s")),
+    headlines.REBUILD: ("service_builds", lambda f: slower(f, "rust", "wall_s")),
     headlines.BINARY: ("service_builds", lambda f: slower(f, "go", "stripped_bytes")),
     headlines.JSON_DECODE: ("json_throughput", lambda f: slower_json(f, "decode typed")),
     headlines.JSON_ENCODE: ("json_throughput", lambda f: slower_json(f, "encode typed")),

@@ -1,8 +1,11 @@
 """Part 7's headline figures, this machine against the reference (gorust.agreement).
 
 The quick profile times JSON with fewer, shorter samples and counts words in a smaller text than
-the full one, and it may reuse the last cold builds, so every figure here is a ratio of the two
-languages (or of their module and binary sizes, which no profile changes), never a total.
+the full one, so every figure here is a ratio of the two languages (or of their module and
+binary sizes, which no profile changes), never a total. The build figure is the rebuild after a
+one-line change, which every run measures: the quick profile reuses the last cold builds made on
+the machine, so on the machine that recorded the reference a cold-build figure would agree with
+the reference by copying it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from gorust.part7.common import CHAPTER
 from gorust.part7.json_speed import GO_JSON_V1, json_ratio
 from gorust.part7.rules import wasm_speed
 
-COLD_BUILD = "service, cold build wall time, Rust ÷ Go"
+REBUILD = "service, rebuild after a one-line change, Rust ÷ Go (wall time)"
 BINARY = "service binary stripped, Go ÷ Rust"
 JSON_DECODE = "JSON decode typed, encoding/json ÷ serde_json (time)"
 JSON_ENCODE = "JSON encode typed, encoding/json ÷ serde_json (time)"
@@ -24,11 +27,11 @@ WASM_SIZE = "wasm module stripped, Go ÷ Rust"
 TABLES = ("service_builds", "json_throughput", "wasm_runs", "wasm_sizes")
 
 
-def cold_build_ratio(builds: pd.DataFrame) -> stats.Ratio:
-    """Rust's cold builds ÷ Go's, medians of their wall times (above 1: Rust's take longer)."""
-    cold = builds[builds.kind == "cold"]
+def rebuild_ratio(builds: pd.DataFrame) -> stats.Ratio:
+    """Rust's rebuilds ÷ Go's, medians of their wall times (above 1: Rust's take longer)."""
+    warm = builds[builds.kind == "warm"]
     return stats.ratio_of_medians(
-        cold[cold.language == "rust"].wall_s, cold[cold.language == "go"].wall_s
+        warm[warm.language == "rust"].wall_s, warm[warm.language == "go"].wall_s
     )
 
 
@@ -47,7 +50,7 @@ def headline_figures(t: claims.Tables) -> list[agreement.Figure]:
     binary = builds[builds.kind == "cold"].groupby("language").stripped_bytes.first()
     modules = t["wasm_sizes"].set_index("language").stripped_bytes
     return [
-        agreement.Figure.of_ratio(COLD_BUILD, cold_build_ratio(builds), rules=("build_time",)),
+        agreement.Figure.of_ratio(REBUILD, rebuild_ratio(builds), rules=("build_time",)),
         size_ratio(BINARY, binary["go"], binary["rust"], ("binary_size",)),
         agreement.Figure.of_ratio(
             JSON_DECODE,
