@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gorust import builds, commands, paths, postgres
 from gorust.kernels import Kernel
-from gorust.part4.common import EXPERIMENT, SEED_ROWS
+from gorust.part4.common import CLIENT_CPUS, CONTRACT, EXPERIMENT, SEED_ROWS
 
 # Where the pasted PostgreSQL lines keep their cluster (the course's own is a temporary folder
 # that it deletes when the experiment ends).
@@ -70,10 +70,21 @@ def note_sql_file(pg: postgres.Cluster, file: Path, database: str) -> None:
     note("psql", version, shlex.join([*_psql(pg, database), "-f", relative(file)]))
 
 
+# The service listens on a port of its choosing and prints it: a pasted run prints another.
+PORT_NOTE = "  # the port the service printed"
+
+
 def note_warm_up(port: int, requests: int) -> None:
     """The reads that open the pool before a measured run (the course sends them in parallel)."""
-    note("curl", "curl", f"for i in $(seq 1 {requests}); do curl -s -o /dev/null "
-         f"http://127.0.0.1:{port}/users/$(( (i - 1) % {SEED_ROWS} + 1 )); done")  # fmt: skip
+    user = f"$(( (i - 1) % {SEED_ROWS} + 1 ))"
+    get = f"curl -s -o /dev/null http://127.0.0.1:{port}/users/{user}"
+    note("curl", "curl", f"for i in $(seq 1 {requests}); do {get}; done{PORT_NOTE}")
+
+
+def note_wrk(arguments: Sequence[str]) -> None:
+    """wrk from the contract's folder (its Lua script beside it), on the client's core."""
+    argv = ["taskset", "-c", CLIENT_CPUS, "wrk", *arguments]
+    note("wrk", "wrk", f"(cd {relative(CONTRACT)} && {shlex.join(argv)}){PORT_NOTE}")
 
 
 def note_strip(language: str) -> None:

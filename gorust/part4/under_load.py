@@ -78,7 +78,7 @@ def _wrk(port: int, seconds: float, scenario: str, tag: str) -> dict[str, float]
         scenario,
         tag,
     ]
-    reproducing.note_argv("wrk", "wrk", [*argv[:3], "wrk", *argv[4:]], cwd=CONTRACT)
+    reproducing.note_wrk([LOAD_SCRIPT.name if a == str(LOAD_SCRIPT) else a for a in argv[4:]])
     finished = run_child(argv, cwd=CONTRACT, timeout_s=seconds + 30)
     if finished.exit_code != 0 or finished.timed_out:
         raise KernelError(f"wrk failed (exit {finished.exit_code}):\n{finished.stderr[-2000:]}")
