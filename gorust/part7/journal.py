@@ -95,3 +95,36 @@ def note_wasmtime_run(language: str, folder: str | Path) -> None:
         'print(json.dumps(wasm_speed.run_wasm(m, Path(sys.argv[2]), "input.txt")))'
     )
     note("wasmtime", wasmtime_version(), WASM, python_line(code, module_path(language), folder))
+
+
+GO_LIST_TEMPLATE = "{{.ImportPath}}\t{{.Standard}}\t{{with .Module}}{{.Path}}{{end}}"
+
+
+def go_list_line(service: str) -> str:
+    """`go list -deps` of the service, in the course's module, as the experiment runs it."""
+    return shlex.join(
+        ["go", "-C", "code/go", "list", "-deps", "-f", GO_LIST_TEMPLATE, f"./{service}"]
+    )
+
+
+def cargo_tree_lines(service: str, target: str) -> list[str]:
+    """The three `cargo tree` listings (every crate, the direct ones, tokio's users), in the
+    course's workspace: with ``-p`` Cargo resolves the service's features alone, as the
+    experiment's scratch workspace with the service as its only member does."""
+    base = ["cargo", "tree", "--manifest-path", "code/rust/Cargo.toml", "--offline"]
+    base += ["--prefix", "none", "-p", service, "--format", "{p}", "--color", "never"]
+    base += ["--target", target]
+    return [
+        shlex.join([*base, "-e", "normal,build"]),
+        shlex.join([*base, "-e", "normal", "--depth", "1"]),
+        shlex.join([*base, "-i", "tokio", "-e", "normal,build", "--depth", "1"]),
+    ]
+
+
+def note_go_dependencies(service: str, go_version: str) -> None:
+    note("go", go_version, service, go_list_line(service))
+
+
+def note_rust_dependencies(service: str, cargo_version: str, target: str) -> None:
+    for line in cargo_tree_lines(service, target):
+        note("cargo", cargo_version, service, line)

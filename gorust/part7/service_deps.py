@@ -13,6 +13,7 @@ import pandas as pd
 
 from gorust import builds, paths, provenance
 from gorust.experiments import experiment
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, SERVICE, TOOL_TIMEOUT_S
 from gorust.part7.scratch import go_scratch_module, host_triple, rust_scratch_workspace
 from gorust.runs import kernels
@@ -105,6 +106,7 @@ def go_dependencies() -> Dependencies:
     of the service copied into a module of its own (the course's go.mod also lists the modules
     of other chapters, which the service does not import)."""
     go, _ = kernels()
+    journal.note_go_dependencies(SERVICE, go.toolchain().version)
     env = builds.go_env(go, offline=False)
     template = "{{.ImportPath}}\t{{.Standard}}\t{{with .Module}}{{.Path}}{{end}}"
     listing = builds.go_list(
@@ -153,6 +155,8 @@ def rust_dependencies() -> Dependencies:
     """What the Rust service builds: its direct dependencies, every crate a release build
     compiles (normal and build dependencies, not dev ones), and who uses tokio."""
     own = f"{SERVICE} "
+    _, rust = kernels()
+    journal.note_rust_dependencies(SERVICE, rust.toolchain().version, host_triple(rust))
     everything = _cargo_tree(package=SERVICE, edges="normal,build")
     direct = _cargo_tree(package=SERVICE, edges="normal", depth=1)
     tokio_users = _cargo_tree(invert="tokio", edges="normal,build", depth=1)
