@@ -128,3 +128,12 @@ def note_go_dependencies(service: str, go_version: str) -> None:
 def note_rust_dependencies(service: str, cargo_version: str, target: str) -> None:
     for line in cargo_tree_lines(service, target):
         note("cargo", cargo_version, service, line)
+
+
+def note_jsonv2_build(go_version: str) -> None:
+    """The jsonv2 build with the experiment it needs: the kernel's own journaled build line
+    carries no environment, and without GOEXPERIMENT=jsonv2 encoding/json/v2 does not build."""
+    features = ["jsonv2"]
+    output = commands.program_path("go", JSON_EXPERIMENT, features, False)
+    line = commands.go_build_line("code/go", JSON_EXPERIMENT, features, False, output)
+    note("go", go_version, JSON_EXPERIMENT, line.replace("&& go ", "&& GOEXPERIMENT=jsonv2 go ", 1))

@@ -146,6 +146,7 @@ def _jsonv2_kernel() -> GoKernel | None:
         kernel.build(JSON_EXPERIMENT, features=["jsonv2"])
     except KernelError:
         return None
+    journal.note_jsonv2_build(kernel.toolchain().version)
     return kernel
 
 
