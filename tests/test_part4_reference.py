@@ -118,3 +118,14 @@ def test_every_chart_draws_the_reference_beside_this_run_only_when_given_it(
         else:
             assert runs == {charts.THIS_RUN}, name
             assert not _encodes_run(spec), f"{name}: a Run legend with one run"
+
+
+def test_cold_builds_reused_from_an_earlier_run_are_no_figure_of_this_run(
+    reference: dict[str, pd.DataFrame],
+) -> None:
+    reused = changed(reference, "cold_build", lambda f: f.assign(reused=True))
+    compared = agreement.compare(
+        agreement.figures(CHAPTER, reused), agreement.figures(CHAPTER, reference)
+    ).set_index("figure")
+    assert compared.loc["Cold build time, Go ÷ Rust", "agreement"] == agreement.NO_LIVE
+    assert set(compared.drop(index="Cold build time, Go ÷ Rust").agreement) == {agreement.AGREES}
