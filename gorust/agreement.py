@@ -206,7 +206,7 @@ def number(value: float, unit: str) -> str:
 
 
 def with_spread(value: float, low: float, high: float, unit: str) -> str:
-    if low == high:
+    if not math.isfinite(value) or low == high:
         return number(value, unit)
     return f"{number(value, unit)} ({number(low, unit)} – {number(high, unit)})"
 
@@ -251,6 +251,7 @@ def live_table(chapter: str, live: claims.Tables, reference: claims.Tables | Non
             f"| {number(row.live_over_reference, '×')} | {row.agreement} |"
         )
     agreeing = int((compared.agreement == AGREES).sum())
+    both = int(compared.agreement.isin((AGREES, DIFFERS)).sum())
     intro = (
         f"**Your machine against the reference.** This machine: {run_description(live)}. "
         + (
@@ -258,7 +259,8 @@ def live_table(chapter: str, live: claims.Tables, reference: claims.Tables | Non
             if reference is not None
             else "The reference lacks this chapter's tables. "
         )
-        + f"{agreeing} of {len(compared)} headline figures agree: their spreads overlap."
+        + f"{agreeing} of the {both} headline figures both runs have agree: their spreads "
+        "overlap."
     )
     text = intro + "\n\n" + "\n".join(rows)
     if reference is not None:

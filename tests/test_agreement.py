@@ -124,3 +124,7 @@ def test_a_figure_only_the_reference_has_is_shown_as_missing_from_this_run() -> 
     assert list(table.figure) == ["p99.9 ratio", "spike ratio"]
     assert list(table.agreement) == [agreement.AGREES, agreement.NO_LIVE]
     assert pd.isna(table.live.iloc[1]) and table.reference.iloc[1] == 1500.0
+
+
+def test_a_missing_figure_reads_as_a_dash_and_is_not_counted_among_the_compared() -> None:
+    assert agreement.with_spread(math.nan, math.nan, math.nan, "×") == "–"
