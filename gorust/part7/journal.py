@@ -137,3 +137,56 @@ def note_jsonv2_build(go_version: str) -> None:
     output = commands.program_path("go", JSON_EXPERIMENT, features, False)
     line = commands.go_build_line("code/go", JSON_EXPERIMENT, features, False, output)
     note("go", go_version, JSON_EXPERIMENT, line.replace("&& go ", "&& GOEXPERIMENT=jsonv2 go ", 1))
+
+
+# -- The service's build costs ----------------------------------------------------------------
+COLD = "/tmp/gorust-part7-cold"
+MANIFEST = "--manifest-path code/rust/Cargo.toml"
+EDITED = '"status": "ok edited"'
+ORIGINAL = '"status": "ok"'
+
+
+def _edit(path: str, old: str, new: str) -> str:
+    return f"sed -i {shlex.quote(f's/{old}/{new}/')} {path}"
+
+
+def cold_build_lines(service: str) -> dict[str, str]:
+    """A cold build of each service from nothing (an empty GOCACHE, standard library
+    included; an empty Cargo target directory, crates already downloaded), timed, then its
+    binary's size as built and stripped."""
+    go_dir, rust_dir = f"{COLD}/go", f"{COLD}/rust"
+    go_binary, rust_binary = f"{go_dir}/{service}", f"{rust_dir}/release/{service}"
+
+    def sizes(binary: str) -> str:
+        return f"strip -o {binary}.stripped {binary} && wc -c {binary} {binary}.stripped"
+
+    return {
+        "go": f"rm -rf {go_dir} && mkdir -p {go_dir} && time GOCACHE={go_dir}/gocache "
+        f"go -C code/go build -v -trimpath -o {go_binary} ./{service} && {sizes(go_binary)}",
+        "rust": f"rm -rf {rust_dir} && cargo fetch {MANIFEST} && time CARGO_TARGET_DIR="
+        f"{rust_dir} cargo build --release --locked --offline {MANIFEST} -p {service} && "
+        f"{sizes(rust_binary)}",
+    }
+
+
+def warm_build_lines(service: str) -> dict[str, str]:
+    """A rebuild after a one-line change to the health check's reply, everything else
+    compiled already: built once, edited, rebuilt under ``time``, and the edit undone."""
+    go_source = f"code/go/{service}/main.go"
+    rust_source = f"code/rust/{service}/src/main.rs"
+    go_build = (
+        f'go -C code/go build -trimpath -o "$PWD"/_build/programs/go/{service}-edited ./{service}'
+    )
+    rust_build = f"cargo build --release --locked --offline {MANIFEST} -p {service}"
+    return {
+        "go": f"{go_build} && {_edit(go_source, ORIGINAL, EDITED)} && time {go_build}; "
+        f"{_edit(go_source, EDITED, ORIGINAL)}",
+        "rust": f"{rust_build} && {_edit(rust_source, ORIGINAL, EDITED)} && time {rust_build}; "
+        f"{_edit(rust_source, EDITED, ORIGINAL)} && {rust_build}",
+    }
+
+
+def note_builds(service: str, versions: dict[str, str]) -> None:
+    for kind in (cold_build_lines(service), warm_build_lines(service)):
+        for language, line in kind.items():
+            note(language, versions[language], service, line)

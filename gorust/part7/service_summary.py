@@ -11,6 +11,7 @@ from IPython.display import Markdown
 
 from gorust import data, provenance, replay
 from gorust.experiments import experiment
+from gorust.part7 import journal
 from gorust.part7.common import CHAPTER, SERVICE, source_lines
 from gorust.part7.scratch import GO_SERVICE_SOURCE, RUST_SERVICE_SOURCE
 from gorust.part7.service_builds import cold_builds, warm_builds
@@ -92,6 +93,7 @@ def service_build_costs(
 ) -> ServiceCosts:
     """Cold and warm builds of both services, summarised with their dependency counts."""
     profile = profile or current_profile()
+    journal.note_builds(SERVICE, {k.language: k.toolchain().version for k in kernels()})
     cold = cold_builds(profile)
     warm = warm_builds(profile)
     builds = pd.concat([cold, warm.assign(reused=False)], ignore_index=True)
