@@ -126,3 +126,9 @@ def run_line(
     assignments = [f"{k}={shlex.quote(str(v))}" for k, v in env.items()]
     argv = [*pinned, program, *map(str, args)]
     return f"(cd {shlex.quote(source)} && {' '.join([*assignments, shlex.join(argv)])})"
+
+
+def with_environment(line: str, env: Mapping[str, str]) -> str:
+    """``line`` with ``env`` exported for all of it (a build line is several commands)."""
+    exports = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in sorted(env.items()))
+    return f"(export {exports} && {line})"

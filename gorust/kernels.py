@@ -261,6 +261,9 @@ class Kernel(ABC):
             return
         output = commands.program_path(self.language, experiment, features, race)
         line = self._build_line(root, experiment, features, race, output)
+        extra = {k: v for k, v in self.env.items() if os.environ.get(k) != v and k != "GOTOOLCHAIN"}
+        if extra:  # what this kernel sets for its builds (GOEXPERIMENT=jsonv2, say)
+            line = commands.with_environment(line, extra)
         if refused:  # pasted, it fails as the chapter shows; the comment says so
             line += "  # the compiler refuses this build, as the chapter shows"
         version = self.toolchain().version

@@ -118,3 +118,16 @@ def test_the_panel_lists_the_commands_in_the_order_they_ran_under_headings() -> 
         "# build (Rust)",
         "cargo build -p x",
     ]
+
+
+def test_a_kernel_environment_of_its_own_is_part_of_its_journaled_build_line() -> None:
+    import os
+
+    kernel = GoKernel(env={**os.environ, "GOEXPERIMENT": "jsonv2"})
+    with commands.journal() as ran:
+        kernel.build("kernel_selftest")
+    (build,) = ran
+    assert build.line.startswith("(export GOEXPERIMENT=jsonv2 && mkdir -p _build/programs/go && ")
+    with commands.journal() as ran:
+        GoKernel().build("kernel_selftest")
+    assert not ran[0].line.startswith("(export")
