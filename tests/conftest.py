@@ -210,3 +210,62 @@ def reproduce_journaled(
             for line in runs.line.head(runs_per_language)
         ]
     return printed
+
+
+# -- This run against the reference (gorust.agreement), shared by tests/test_partN_reference.py
+def headline_reference(chapter: str) -> dict[str, pd.DataFrame]:
+    """The tables the chapter's rules, facts and headline figures read, as data/ records them."""
+    from gorust import agreement
+
+    tables = agreement.reference_tables(chapter)
+    assert tables is not None, f"data/{chapter} lacks a table its headline figures read"
+    return tables
+
+
+def assert_only_its_figure_differs(
+    chapter: str, reference: Mapping[str, pd.DataFrame], table: str, change, figure: str
+) -> None:
+    """With ``table`` changed by ``change`` in a copy of the reference, ``figure`` differs
+    from the reference's and every other headline figure still agrees."""
+    from gorust import agreement
+
+    live = agreement.figures(chapter, changed(reference, table, change))
+    compared = agreement.compare(live, agreement.figures(chapter, reference)).set_index("figure")
+    assert compared.loc[figure, "agreement"] == agreement.DIFFERS, compared.loc[figure]
+    others = compared.drop(index=figure)
+    assert (others.agreement == agreement.AGREES).all(), others[["agreement"]]
+
+
+def chart_runs(chart: object) -> set[str]:
+    """The runs ("this machine", "reference") whose rows a chart's data hold."""
+    from gorust import charts
+
+    spec = chart.to_dict()  # type: ignore[attr-defined]
+    return {
+        str(row[charts.RUN_FIELD])
+        for rows in spec.get("datasets", {}).values()
+        for row in rows
+        if isinstance(row, dict) and charts.RUN_FIELD in row
+    }
+
+
+def has_run_encoding(chart: object) -> bool:
+    """The chart encodes the run (opacity, column, shape…) somewhere in its spec."""
+    import json
+
+    return '"field": "Run"' in json.dumps(chart.to_dict())  # type: ignore[attr-defined]
+
+
+def scaled_where(column: str, factor: float, **where: object):
+    """A change for ``changed``: the rows matching ``where`` (column == value) with ``column``
+    times ``factor``."""
+
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = pd.Series(True, index=frame.index)
+        for field, value in where.items():
+            rows &= frame[field] == value
+        assert rows.any(), where
+        frame.loc[rows, column] = frame.loc[rows, column] * factor
+        return frame
+
+    return change

@@ -101,9 +101,10 @@ def test_every_chapter_with_headlines_computes_them_from_its_recorded_tables() -
         reference = agreement.reference_tables(chapter)
         assert reference is not None, f"{chapter}: the reference lacks a headline table"
         found = agreement.figures(chapter, reference)
-        assert found, f"{chapter} declares headlines but computes no figure"
+        assert 3 <= len(found) <= 6, f"{chapter}: {len(found)} headline figures, want 3 to 6"
         for figure in found:
             assert figure.low <= figure.value <= figure.high, figure
+            assert figure.rules, f"{chapter}: {figure.name}: no claim rests on it"
             rules = {r.name for r in claims.rules(chapter)}
             assert set(figure.rules) <= rules, f"{figure.name}: unknown rules {figure.rules}"
         table = agreement.compare(found, found)

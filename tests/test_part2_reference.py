@@ -9,9 +9,9 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from gorust import agreement, charts, claims, part2
+from gorust import agreement, charts, part2
 from gorust.part2 import headlines, pasted
-from tests.conftest import changed
+from tests.conftest import assert_only_its_figure_differs, headline_reference, scaled_where
 
 CHAPTER = "part2"
 GO, TOKIO = headlines.GOROUTINE, headlines.TOKIO
@@ -19,36 +19,7 @@ GO, TOKIO = headlines.GOROUTINE, headlines.TOKIO
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, pd.DataFrame]:
-    tables = agreement.reference_tables(CHAPTER)
-    assert tables is not None, "data/part2 lacks a table the headline figures read"
-    return tables
-
-
-def test_the_headline_figures_compute_from_the_recorded_tables(
-    reference: dict[str, pd.DataFrame],
-) -> None:
-    figures = agreement.figures(CHAPTER, reference)
-    assert 3 <= len(figures) <= 6
-    for figure in figures:
-        assert figure.low <= figure.value <= figure.high, figure
-        assert figure.rules, f"{figure.name}: no claim rests on it"
-    rules = {r.name for r in claims.rules(CHAPTER)}
-    assert {rule for f in figures for rule in f.rules} <= rules
-    assert set(agreement.compare(figures, figures).agreement) == {agreement.AGREES}
-
-
-def _scaled(column: str, factor: float, **where: object) -> Callable:
-    """The rows matching ``where`` (column == value) with ``column`` times ``factor``."""
-
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        rows = pd.Series(True, index=frame.index)
-        for field, value in where.items():
-            rows &= frame[field] == value
-        assert rows.any(), where
-        frame.loc[rows, column] = frame.loc[rows, column] * factor
-        return frame
-
-    return change
+    return headline_reference(CHAPTER)
 
 
 def _go_connections_heavier(frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,15 +53,15 @@ PERTURBATIONS: dict[str, tuple[str, Callable]] = {
     ),
     "Goroutine: time to start one, at 100,000": (
         "task_memory",
-        _scaled("spawn_s", 2.0, label=GO),
+        scaled_where("spawn_s", 2.0, label=GO),
     ),
     "Go, GOMAXPROCS=1: worst tick beside the busy loop": (
         "preemption",
-        _scaled("lateness_ms", 2.0, variant="Go, GOMAXPROCS=1"),
+        scaled_where("lateness_ms", 2.0, variant="Go, GOMAXPROCS=1"),
     ),
     "tokio current_thread: worst tick beside the busy loop": (
         "preemption",
-        _scaled("lateness_ms", 2.0, variant="Rust tokio current_thread"),
+        scaled_where("lateness_ms", 2.0, variant="Rust tokio current_thread"),
     ),
     "Echo server memory per connection at 1,000, Go ÷ Rust": (
         "connections",
@@ -108,13 +79,7 @@ def test_doubling_what_a_figure_reads_makes_it_alone_differ(
     reference: dict[str, pd.DataFrame], name: str
 ) -> None:
     table, change = PERTURBATIONS[name]
-    perturbed = changed(reference, table, change)
-    compared = agreement.compare(
-        agreement.figures(CHAPTER, perturbed), agreement.figures(CHAPTER, reference)
-    ).set_index("figure")
-    assert compared.loc[name, "agreement"] == agreement.DIFFERS
-    others = compared.drop(index=name)
-    assert set(others.agreement) == {agreement.AGREES}, others.agreement
+    assert_only_its_figure_differs(CHAPTER, reference, table, change, name)
 
 
 # -- The reference on every chart ---------------------------------------------------------------

@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from gorust import agreement, charts, claims, part3
+from gorust import agreement, charts, part3
 from gorust.part3 import headlines
 from gorust.part3.heap import HEAP_VARIANTS
 from gorust.part3.trees import BOX, DEFAULT
-from tests.conftest import changed
+from tests.conftest import assert_only_its_figure_differs, headline_reference, scaled_where
 
 CHAPTER = "part3"
 GO_NATURAL, RUST = HEAP_VARIANTS[0].label, HEAP_VARIANTS[2].label
@@ -24,61 +24,32 @@ AT = f"at {headlines.COMMON_RECORDS:,} records"
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, pd.DataFrame]:
-    tables = agreement.reference_tables(CHAPTER)
-    assert tables is not None, "data/part3 lacks a table the headline figures read"
-    return tables
-
-
-def test_the_headline_figures_compute_from_the_recorded_tables(
-    reference: dict[str, pd.DataFrame],
-) -> None:
-    figures = agreement.figures(CHAPTER, reference)
-    assert 3 <= len(figures) <= 6
-    for figure in figures:
-        assert figure.low <= figure.value <= figure.high, figure
-        assert figure.rules, f"{figure.name}: no claim rests on it"
-    rules = {r.name for r in claims.rules(CHAPTER)}
-    assert {rule for f in figures for rule in f.rules} <= rules
-    assert set(agreement.compare(figures, figures).agreement) == {agreement.AGREES}
-
-
-def _scaled(column: str, factor: float, **where: object) -> Callable:
-    """The rows matching ``where`` (column == value) with ``column`` times ``factor``."""
-
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        rows = pd.Series(True, index=frame.index)
-        for field, value in where.items():
-            rows &= frame[field] == value
-        assert rows.any(), where
-        frame.loc[rows, column] = frame.loc[rows, column] * factor
-        return frame
-
-    return change
+    return headline_reference(CHAPTER)
 
 
 def _twice_as_many_cycles(windows: pd.DataFrame) -> pd.DataFrame:
-    return _scaled("gc_cycles", 2.0, variant=GO_NATURAL)(windows)
+    return scaled_where("gc_cycles", 2.0, variant=GO_NATURAL)(windows)
 
 
 PERTURBATIONS: dict[str, tuple[str, Callable]] = {
     "binary-trees wall time, Go (GOGC=100) ÷ Rust (Box)": (
         "binary_trees",
-        _scaled("wall_s", 2.0, variant=BOX),
+        scaled_where("wall_s", 2.0, variant=BOX),
     ),
     "binary-trees wall time, Go (GOGC=100) ÷ Rust (arena)": (
         "binary_trees",
-        _scaled("wall_s", 2.0, variant=part3.TREE_LABELS[4]),
+        scaled_where("wall_s", 2.0, variant=part3.TREE_LABELS[4]),
     ),
     f"Go's p99 stop-the-world pause, natural collections, {AT}": (
         "live_heap",
-        _scaled("pause_p99_s", 4.0, variant=GO_NATURAL),
+        scaled_where("pause_p99_s", 4.0, variant=GO_NATURAL),
     ),
     f"Time between natural collections, {AT}": ("live_heap", _twice_as_many_cycles),
     f"Request p99 latency {AT}, Go ÷ Rust": (
         "live_heap",
-        _scaled("p99_ns", 4.0, variant=RUST),
+        scaled_where("p99_ns", 4.0, variant=RUST),
     ),
-    f"Resident memory {AT}, Go ÷ Rust": ("live_heap", _scaled("rss_bytes", 2.0, variant=RUST)),
+    f"Resident memory {AT}, Go ÷ Rust": ("live_heap", scaled_where("rss_bytes", 2.0, variant=RUST)),
 }
 
 
@@ -92,13 +63,7 @@ def test_changing_what_a_figure_reads_makes_it_alone_differ(
     reference: dict[str, pd.DataFrame], name: str
 ) -> None:
     table, change = PERTURBATIONS[name]
-    perturbed = changed(reference, table, change)
-    compared = agreement.compare(
-        agreement.figures(CHAPTER, perturbed), agreement.figures(CHAPTER, reference)
-    ).set_index("figure")
-    assert compared.loc[name, "agreement"] == agreement.DIFFERS
-    others = compared.drop(index=name)
-    assert set(others.agreement) == {agreement.AGREES}, others.agreement
+    assert_only_its_figure_differs(CHAPTER, reference, table, change, name)
 
 
 # -- The reference on every chart ---------------------------------------------------------------

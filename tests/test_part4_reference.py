@@ -10,7 +10,7 @@ import pytest
 
 from gorust import agreement, charts, part4
 from gorust.part4 import ColdBuildTimes, LoadRuns, RebuildTimes
-from tests.conftest import changed
+from tests.conftest import changed, headline_reference
 
 CHAPTER = "part4"
 # Each figure, the table it reads and the column doubled on Go's side.
@@ -26,9 +26,7 @@ PERTURBED = [
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, pd.DataFrame]:
-    tables = agreement.reference_tables(CHAPTER)
-    assert tables is not None, "data/part4 lacks a table the headline figures read"
-    return tables
+    return headline_reference(CHAPTER)
 
 
 def test_the_headline_figures_compute_from_the_recorded_tables(

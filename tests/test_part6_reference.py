@@ -13,7 +13,7 @@ import pytest
 from gorust import agreement, charts, part6
 from gorust.part6 import headlines
 from gorust.part6.verdicts import INDEXED, POINTER, TUNED
-from tests.conftest import changed
+from tests.conftest import assert_only_its_figure_differs, changed, headline_reference
 
 CHAPTER = "part6"
 CHARTS = (part6.latency_over_time_chart, part6.memory_chart, part6.work_chart)
@@ -21,9 +21,7 @@ CHARTS = (part6.latency_over_time_chart, part6.memory_chart, part6.work_chart)
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, pd.DataFrame]:
-    tables = agreement.reference_tables(CHAPTER)
-    assert tables is not None, "data/part6 lacks a table the headline figures read"
-    return tables
+    return headline_reference(CHAPTER)
 
 
 def test_the_headline_figures_compute_from_the_recorded_tables(
@@ -100,13 +98,7 @@ def test_changing_what_a_figure_reads_makes_it_alone_differ(
     reference: dict[str, pd.DataFrame], name: str
 ) -> None:
     table, change = _perturbations(reference)[name]
-    perturbed = changed(reference, table, change)
-    compared = agreement.compare(
-        agreement.figures(CHAPTER, perturbed), agreement.figures(CHAPTER, reference)
-    ).set_index("figure")
-    assert compared.loc[name, "agreement"] == agreement.DIFFERS
-    others = compared.drop(index=name)
-    assert set(others.agreement) == {agreement.AGREES}, others.agreement
+    assert_only_its_figure_differs(CHAPTER, reference, table, change, name)
 
 
 def test_a_run_without_a_collection_in_any_bin_leaves_its_spike_figure_out(
