@@ -140,7 +140,7 @@ def test_every_experiment_has_a_reproduce_panel_whose_tables_are_in_the_build(
 
 def _chart_colours(page) -> list[dict]:
     return page.evaluate(
-        """() => [...document.querySelectorAll('.gorust-chart svg')].map(svg => {
+        """() => [...document.querySelectorAll('.gorust-chart svg.marks')].map(svg => {
             const text = svg.querySelector('text');
             const rects = [...svg.querySelectorAll('rect, path.background')]
                 .filter(r => r.getBBox().width >= svg.getBBox().width * 0.9);
