@@ -275,3 +275,16 @@ def run_opacity(frame: pd.DataFrame) -> alt.Opacity | alt.OpacityValue:
 
 def run_tooltip() -> list[alt.Tooltip]:
     return [alt.Tooltip(f"{RUN_FIELD}:N"), alt.Tooltip(f"{RUN_DETAILS_FIELD}:N")]
+
+
+# The provenance a derived table keeps from its measurements, so that a chart can say which
+# run each mark comes from (run_details).
+RUN_COLUMNS = ("profile", "cpu", "cores", "commit", "measured_at")
+
+
+def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
+    """``derived`` with the provenance of the table it was computed from."""
+    for column in RUN_COLUMNS:
+        values = measured[column].dropna() if column in measured else pd.Series()
+        derived[column] = values.iloc[0] if not values.empty else None
+    return derived

@@ -22,17 +22,6 @@ CHAPTER = "part1"
 INSTANTIATION_COUNTS = (0, 1, 2, 4, 8, 16)
 # Cases whose hand-written twin has a different element spelling.
 BASELINE_ELEMENT = {"pointer to Rect": "Rect"}
-# The provenance a derived table keeps from its measurements, so that a chart can say which
-# run each mark comes from (charts.run_details).
-RUN_COLUMNS = ("profile", "cpu", "cores", "commit", "measured_at")
-
-
-def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
-    """``derived`` with the provenance of the table it was computed from."""
-    for column in RUN_COLUMNS:
-        values = measured[column].dropna() if column in measured else pd.Series()
-        derived[column] = values.iloc[0] if not values.empty else None
-    return derived
 
 
 # -- Experiment 1: generics cost ---------------------------------------------------------------
@@ -78,12 +67,12 @@ def generics_ratios(cost: pd.DataFrame) -> pd.DataFrame:
                 "samples": len(group),
             }
         )
-    return with_run_columns(pd.DataFrame(rows), cost)
+    return charts.with_run_columns(pd.DataFrame(rows), cost)
 
 
 def ratio_table(ratios: pd.DataFrame) -> pd.DataFrame:
     """The ratios as the page shows them: rounded, without the run's provenance."""
-    return ratios.drop(columns=list(RUN_COLUMNS)).round(
+    return ratios.drop(columns=list(charts.RUN_COLUMNS)).round(
         {"median_ns": 0, "concrete_ns": 0, "ratio": 2, "ratio_low": 2, "ratio_high": 2}
     )
 

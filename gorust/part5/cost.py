@@ -76,19 +76,7 @@ def cost_summary(cost: pd.DataFrame) -> pd.DataFrame:
                 "samples": len(group),
             }
         )
-    return with_run_columns(pd.DataFrame(rows), cost)
-
-
-# The provenance a summary keeps from its measurements, so that a chart can say which run each
-# mark comes from (charts.run_details).
-RUN_COLUMNS = ("profile", "cpu", "cores", "commit", "measured_at")
-
-
-def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFrame:
-    for column in RUN_COLUMNS:
-        values = measured[column].dropna() if column in measured else pd.Series()
-        derived[column] = values.iloc[0] if not values.empty else None
-    return derived
+    return charts.with_run_columns(pd.DataFrame(rows), cost)
 
 
 def cost_table(summary: pd.DataFrame) -> pd.DataFrame:
