@@ -132,3 +132,27 @@ def with_environment(line: str, env: Mapping[str, str]) -> str:
     """``line`` with ``env`` exported for all of it (a build line is several commands)."""
     exports = " ".join(f"{k}={shlex.quote(str(v))}" for k, v in sorted(env.items()))
     return f"(export {exports} && {line})"
+
+
+def note_run(
+    language: str,
+    version: str,
+    root: Path,
+    experiment: str,
+    features: Sequence[str],
+    race: bool,
+    args: Sequence[object],
+    env: Mapping[str, str],
+    cpus: str | None,
+    kind: str = "run",
+) -> None:
+    """Journal one run (or, ``kind="serve"``, the start of a server) of a kernel's program."""
+    folder = in_repository(root)
+    if folder is None:  # a scratch copy: its commands would name a folder that is gone
+        return
+    output = program_path(language, experiment, features, race)
+    pinned = ["taskset", "-c", cpus] if cpus is not None else []
+    line = run_line(f"{folder}/{experiment}", output, args, env, pinned)
+    if kind == "serve":  # pasted, a server keeps running: in the background, with its port
+        line += " &  # serves until stopped; its first JSON line gives its port"
+    note(Command(language, version, kind, experiment, line))

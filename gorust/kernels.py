@@ -269,27 +269,6 @@ class Kernel(ABC):
         version = self.toolchain().version
         commands.note(commands.Command(self.language, version, "build", experiment, line))
 
-    def _journal_run(
-        self,
-        experiment: str,
-        features: Sequence[str],
-        race: bool,
-        args: Sequence[object],
-        env: Mapping[str, str] | None,
-        cpus: str | None,
-        kind: str = "run",
-    ) -> None:
-        root = commands.in_repository(self.root)
-        if root is None:
-            return
-        output = commands.program_path(self.language, experiment, features, race)
-        pinned = ["taskset", "-c", cpus] if cpus is not None else []
-        line = commands.run_line(f"{root}/{experiment}", output, args, env or {}, pinned)
-        if kind == "serve":  # pasted, a server keeps running: in the background, with its port
-            line += " &  # serves until stopped; its first JSON line gives its port"
-        version = self.toolchain().version
-        commands.note(commands.Command(self.language, version, kind, experiment, line))
-
     @abstractmethod
     def _build_line(
         self, root: str, experiment: str, features: tuple[str, ...], race: bool, output: str
@@ -390,7 +369,8 @@ class Kernel(ABC):
         argv = [*_pinned(cpus), str(build.binary), *map(str, args)]
         child_env = {**self.env, **(env or {})}
         command = _describe(self.language, experiment, args)
-        self._journal_run(experiment, features, race, args, env, cpus)
+        commands.note_run(self.language, self.toolchain().version, self.root, experiment,
+                          features, race, args, env or {}, cpus)  # fmt: skip
         finished = run_child(argv, env=child_env, cwd=self.source(experiment), timeout_s=timeout_s)
         if finished.timed_out:
             raise RunTimeout(command, finished, timeout_s)
@@ -414,7 +394,8 @@ class Kernel(ABC):
         """
         build = self.build(experiment)
         command = _describe(self.language, experiment, args)
-        self._journal_run(experiment, (), False, args, env, cpus, kind="serve")
+        commands.note_run(self.language, self.toolchain().version, self.root, experiment,
+                          (), False, args, env or {}, cpus, kind="serve")  # fmt: skip
         child = Child(
             [*_pinned(cpus), str(build.binary), *map(str, args)],
             env={**self.env, **(env or {})},
