@@ -23,7 +23,7 @@ PARTS ?= part1,part2,part3,part4,part5,part6,part7
 
 .PHONY: book test setup preflight-book preflight-test lint unit code-tests html \
 	notebook-outputs after-build clean refresh-notebooks record-reference derive-claims \
-	programs chapter
+	programs chapter lab
 
 # Without Go or Rust the book still builds, in replay mode, from the reference under data/.
 book: setup preflight-book
@@ -85,7 +85,7 @@ clean:
 # on a quiet machine. One Part alone: make record-reference PARTS=part6
 record-reference: setup
 	GVR_MODE=live $(BIN)/python -m gorust.preflight book
-	$(BIN)/python -m gorust.reference --parts $(PARTS) --profile $(PROFILE)
+	GVR_PROGRESS=1 $(BIN)/python -m gorust.reference --parts $(PARTS) --profile $(PROFILE)
 
 # One chapter at a time: re-measure one chapter (make chapter PART=6 or PART=part6) and
 # rebuild only its page, the Verdict and the status page (GVR_RERUN, see gorust/book.py).
@@ -101,6 +101,14 @@ chapter:
 # Before a lecture: build every Go and Rust program of the course, running nothing.
 programs: setup preflight-book
 	$(BIN)/python -m gorust.programs
+
+# Teaching: the chapters in JupyterLab (offline), each experiment showing what it does while it
+# runs (GVR_PROGRESS, gorust/progress.py), RISE's slideshow from the toolbar. LAB_ARGS passes
+# options through, e.g. LAB_ARGS="--no-browser --port 8890".
+LAB_ARGS ?=
+lab: setup preflight-book
+	GVR_PROGRESS=1 $(BIN)/jupyter lab --ServerApp.root_dir=chapters \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate $(LAB_ARGS)
 
 # For chapter authors: execute every chapter and commit only the outputs nbval checks.
 # After a claim rule changes: re-judge the recorded tables, measuring nothing.

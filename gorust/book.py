@@ -37,7 +37,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from gorust import replay, sources, status
+from gorust import replay, slides, sources, status
 from gorust.profile import current_profile
 
 DIGESTS = "gorust-source-digests.json"
@@ -264,6 +264,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", _record_executions)
     app.connect("env-purge-doc", _purge_status_page)
     app.connect("env-merge-info", _merge_status_pages)
+    slides.setup(app)
     app.add_node(StatusNode)
     app.add_directive("gorust-status", StatusDirective)
     app.add_post_transform(StatusTransform)

@@ -32,7 +32,8 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
-from gorust import commands, data, replay
+from gorust import commands, data, progress, replay
+from gorust.profile import current_profile
 
 
 class Tables(Protocol):
@@ -130,7 +131,8 @@ def experiment(
         def run(*args: Any, **kwargs: Any) -> Any:
             if replay.active():
                 return declared.replayed()
-            with commands.journal() as ran:
+            shown = progress.experiment(chapter, declared.name, current_profile().name)
+            with shown, commands.journal() as ran:
                 value = function(*args, **kwargs)
             declared.save(value, ran)
             return value

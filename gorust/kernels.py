@@ -26,7 +26,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from gorust import commands, paths, provenance
+from gorust import commands, paths, progress, provenance
 from gorust.process import Child, Finished, current_rss_bytes, run_child
 from gorust.toolchains import CARGO, GO, Requirement, Toolchain, ToolchainMissing, locate
 
@@ -246,6 +246,7 @@ class Kernel(ABC):
     # -- building -----------------------------------------------------------------------------
     def build(self, experiment: str, features: Sequence[str] = (), *, race: bool = False) -> Build:
         """Build ``experiment`` in release mode (or reuse the cached binary) and return it."""
+        progress.step("building", self.language, experiment)
         outcome = self._build(experiment, tuple(features), race)
         if isinstance(outcome, CompileDiagnostics):
             raise CompileError(outcome)
@@ -366,6 +367,7 @@ class Kernel(ABC):
         ``cpus`` (e.g. ``"1"``) pins the program to those cores with ``taskset``.
         """
         build = self.build(experiment, features, race=race)
+        progress.step("running", self.language, experiment)
         argv = [*_pinned(cpus), str(build.binary), *map(str, args)]
         child_env = {**self.env, **(env or {})}
         command = _describe(self.language, experiment, args)
@@ -393,6 +395,7 @@ class Kernel(ABC):
         SIGKILL for its whole process group), whatever happened inside.
         """
         build = self.build(experiment)
+        progress.step("serving", self.language, experiment)
         command = _describe(self.language, experiment, args)
         commands.note_run(self.language, self.toolchain().version, self.root, experiment,
                           (), False, args, env or {}, cpus, kind="serve")  # fmt: skip

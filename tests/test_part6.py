@@ -58,7 +58,7 @@ def test_a_variant_keeps_its_own_godebug_options_next_to_gctrace() -> None:
     assert "GODEBUG" not in env
 
 
-def test_the_full_profile_serves_the_idiomatic_pair_twice_and_the_others_once() -> None:
+def test_both_profiles_repeat_the_idiomatic_pair_and_serve_the_others_once() -> None:
     full = part6.settings(Profile("full"))
     runs = {v.label: full.runs_of(v.label) for v in part6.VARIANTS}
     assert {label: runs[label] for label in part6.serving.IDIOMATIC} == dict.fromkeys(
@@ -66,4 +66,8 @@ def test_the_full_profile_serves_the_idiomatic_pair_twice_and_the_others_once() 
     )
     assert sum(runs.values()) == 8
     quick = part6.settings(Profile("quick"))
-    assert {quick.runs_of(v.label) for v in part6.VARIANTS} == {quick.repetitions}
+    runs = {v.label: quick.runs_of(v.label) for v in part6.VARIANTS}
+    assert {label: runs[label] for label in part6.serving.IDIOMATIC} == dict.fromkeys(
+        part6.serving.IDIOMATIC, quick.repetitions
+    )
+    assert sum(runs.values()) == 2 * quick.repetitions + len(part6.VARIANTS) - 2
