@@ -44,6 +44,7 @@ type cache interface {
 	get(k key) (state, bool)
 }
 
+// excerpt-start: caches
 // pointerLRU is the natural layout: map to list elements, each element a *entry.
 type pointerLRU struct {
 	capacity int
@@ -97,6 +98,8 @@ type indexedEntry struct {
 	state      state
 	prev, next int32
 }
+
+// excerpt-end: caches
 
 func newIndexedLRU(capacity int) *indexedLRU {
 	return &indexedLRU{
