@@ -11,6 +11,7 @@ import (
 	"govsrust/internal/measure"
 )
 
+// excerpt-start: trees
 // Node is one tree node; a leaf has no children.
 type Node struct{ left, right *Node }
 
@@ -27,6 +28,8 @@ func (n *Node) check() int {
 	}
 	return 1 + n.left.check() + n.right.check()
 }
+
+// excerpt-end: trees
 
 func main() {
 	depth := flag.Int("depth", 18, "depth of the long-lived tree")

@@ -11,6 +11,7 @@ import (
 	"govsrust/internal/measure"
 )
 
+// excerpt-start: unsynchronised
 // countUnsynchronised lets every goroutine increment one shared variable with no
 // synchronisation. The increments race: concurrent read-modify-writes lose updates.
 func countUnsynchronised(workers, increments int) int64 {
@@ -31,6 +32,8 @@ func countUnsynchronised(workers, increments int) int64 {
 	wg.Wait()
 	return counter
 }
+
+// excerpt-end: unsynchronised
 
 func countWithMutex(workers, increments int) int64 {
 	var (

@@ -16,6 +16,7 @@ import (
 // bufferBytes is the read buffer of each connection, the same as the Rust server's.
 const bufferBytes = 4096
 
+// excerpt-start: echo
 func echo(conn net.Conn) {
 	defer conn.Close()
 	buf := make([]byte, bufferBytes)
@@ -29,6 +30,8 @@ func echo(conn net.Conn) {
 		}
 	}
 }
+
+// excerpt-end: echo
 
 func main() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -16,6 +16,7 @@ import (
 // ErrNegative is the sentinel error: one value, allocated once, returned as is.
 var ErrNegative = errors.New("negative input")
 
+// excerpt-start: error-paths
 // RangeError is a typed error that carries the offending value.
 type RangeError struct{ Value int }
 
@@ -44,6 +45,8 @@ func halfWrapped(x int) (int, error) {
 	}
 	return x / 2, nil
 }
+
+// excerpt-end: error-paths
 
 //go:noinline
 func mustHalf(x int) int {

@@ -42,6 +42,7 @@ func validate(cfg Config) error {
 	return nil
 }
 
+// excerpt-start: pipeline
 // LoadConfig reads, parses and validates the config file name in fsys.
 func LoadConfig(fsys fs.FS, name string) (Config, error) {
 	data, err := fs.ReadFile(fsys, name)
@@ -70,3 +71,5 @@ func BuildInvoice(fsys fs.FS, name string, store Store) (Invoice, error) {
 	}
 	return Invoice{User: user.Name, Plan: user.Plan, Limit: cfg.Limit, Currency: cfg.Currency}, nil
 }
+
+// excerpt-end: pipeline

@@ -33,6 +33,7 @@ func main() {
 	lines := []string{"orders: 1204", "refunds: 3"}
 	record := measure.Record{"mode": *mode}
 	switch *mode {
+	// excerpt-start: forget
 	case "forget":
 		saveReport(path, lines)
 		record["error_seen"] = false
@@ -42,6 +43,7 @@ func main() {
 		} else {
 			record["error_seen"] = false
 		}
+		// excerpt-end: forget
 	default:
 		measure.Fail("unknown -mode %q (want forget or handle)", *mode)
 	}

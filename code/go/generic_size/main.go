@@ -9,6 +9,7 @@ import "govsrust/internal/measure"
 // sampleSize is the length of the slice every instantiation counts.
 const sampleSize = 1000
 
+// excerpt-start: count-distinct
 // CountDistinct reports how many different values xs holds.
 func CountDistinct[T comparable](xs []T) int {
 	seen := make(map[T]struct{}, len(xs))
@@ -17,6 +18,8 @@ func CountDistinct[T comparable](xs []T) int {
 	}
 	return len(seen)
 }
+
+// excerpt-end: count-distinct
 
 // Values returns value(0), value(1), ... value(n-1).
 func Values[T any](n int, value func(i int) T) []T {

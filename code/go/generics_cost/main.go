@@ -77,6 +77,7 @@ func MaxFloat64(xs []float64) float64 {
 	return best
 }
 
+// excerpt-start: total-area
 // Shape is the constraint whose method the generic TotalArea calls.
 type Shape interface {
 	Area() float64
@@ -114,6 +115,8 @@ func TotalAreaDynamic(shapes []Shape) float64 {
 	}
 	return total
 }
+
+// excerpt-end: total-area
 
 // Sinks keep the compiler from discarding results it could prove unused.
 var (

@@ -121,6 +121,7 @@ func validate(req QuoteRequest) error {
 	return nil
 }
 
+// excerpt-start: create-quote
 func (s *server) createQuote(w http.ResponseWriter, r *http.Request) {
 	var req QuoteRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -158,6 +159,8 @@ func (s *server) createQuote(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, quote)
 }
+
+// excerpt-end: create-quote
 
 func (s *server) getQuote(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)

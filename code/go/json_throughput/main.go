@@ -37,6 +37,7 @@ type Order struct {
 	Tags      []string   `json:"tags"`
 }
 
+// excerpt-start: structs
 // Customer is who placed the order.
 type Customer struct {
 	ID      int64  `json:"id"`
@@ -53,6 +54,8 @@ type LineItem struct {
 	Quantity  int     `json:"quantity"`
 	UnitPrice float64 `json:"unit_price"`
 }
+
+// excerpt-end: structs
 
 // Address is where the order goes.
 type Address struct {

@@ -49,6 +49,7 @@ func newRecord(id uint64) *record {
 	return &record{id: id, score: float64(id % 1000), name: name}
 }
 
+// excerpt-start: serve
 func serve(heap []*record, g *inputs.SplitMix64, id *uint64, responseBytes int) {
 	r := &response{body: make([]byte, responseBytes)}
 	for k := range r.ids {
@@ -60,6 +61,8 @@ func serve(heap []*record, g *inputs.SplitMix64, id *uint64, responseBytes int) 
 	heap[g.Below(uint64(len(heap)))] = newRecord(*id) // the old record becomes garbage
 	lastResponse = r
 }
+
+// excerpt-end: serve
 
 // The metrics read around each window, by position (see the constants below). Pauses come
 // as two histograms: "total" runs from the request to stop the world until it restarts;

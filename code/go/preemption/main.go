@@ -63,6 +63,7 @@ func main() {
 	durationMs := flag.Int("duration-ms", 600, "how long the ticker runs")
 	flag.Parse()
 
+	// excerpt-start: busy-loop
 	runtime.GOMAXPROCS(1)
 	busyIterations := iterationsFor(time.Duration(*busyMs) * time.Millisecond)
 
@@ -79,6 +80,7 @@ func main() {
 	busyStart := time.Since(origin)
 	spin(busyIterations)
 	busyEnd := time.Since(origin)
+	// excerpt-end: busy-loop
 	wg.Wait()
 
 	for _, t := range ticks {

@@ -44,6 +44,7 @@ type cache interface {
 	get(k key) (state, bool)
 }
 
+// excerpt-start: pointer-layout
 // pointerLRU is the natural layout: map to list elements, each element a *entry.
 type pointerLRU struct {
 	capacity int
@@ -55,6 +56,8 @@ type entry struct {
 	key   key
 	state state
 }
+
+// excerpt-end: pointer-layout
 
 func newPointerLRU(capacity int) *pointerLRU {
 	return &pointerLRU{capacity: capacity, order: list.New(), index: make(map[key]*list.Element, capacity)}
@@ -85,6 +88,7 @@ func (c *pointerLRU) get(k key) (state, bool) {
 	return e.Value.(*entry).state, true
 }
 
+// excerpt-start: indexed-layout
 // indexedLRU keeps the same list in a slice, linked by indices: no pointers anywhere.
 type indexedLRU struct {
 	entries    []indexedEntry
@@ -97,6 +101,8 @@ type indexedEntry struct {
 	state      state
 	prev, next int32
 }
+
+// excerpt-end: indexed-layout
 
 func newIndexedLRU(capacity int) *indexedLRU {
 	return &indexedLRU{

@@ -22,6 +22,7 @@ func main() {
 		measure.Fail("-tasks must not be negative")
 	}
 
+	// excerpt-start: park
 	var started, finished sync.WaitGroup
 	gate := make(chan struct{})
 	started.Add(*tasks)
@@ -42,6 +43,7 @@ func main() {
 	close(gate)
 	finished.Wait()
 	join := time.Since(joinStart)
+	// excerpt-end: park
 
 	measure.Emit(measure.Record{
 		"model": "goroutine", "tasks": *tasks,

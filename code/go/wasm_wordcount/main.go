@@ -48,6 +48,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "error: reading the input: %v\n", err)
 		os.Exit(1)
 	}
+	// excerpt-start: count
 	counts := make(map[string]int)
 	words := 0
 	for word := range strings.FieldsSeq(text) {
@@ -61,6 +62,7 @@ func main() {
 		}
 	}
 	elapsed := time.Since(start)
+	// excerpt-end: count
 	fmt.Printf(`{"bytes":%d,"lines":%d,"words":%d,"distinct":%d,"top_word":%q,"top_count":%d,"work_ns":%d}`+"\n",
 		len(text), strings.Count(text, "\n"), words, len(counts), top, topCount, elapsed.Nanoseconds())
 }

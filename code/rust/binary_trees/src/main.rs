@@ -11,6 +11,7 @@ use measure::{emit, json, Flags};
 
 const MIN_DEPTH: u32 = 4;
 
+// excerpt-start: trees
 /// One tree node owning its children; a leaf has none.
 struct Node {
     children: Option<(Box<Node>, Box<Node>)>,
@@ -79,6 +80,7 @@ fn with_arenas(max_depth: u32) -> u64 {
     }
     checks + long_lived.check()
 }
+// excerpt-end: trees
 
 fn main() -> ExitCode {
     measure::run(|| {

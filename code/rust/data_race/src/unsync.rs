@@ -2,6 +2,7 @@
 //! countUnsynchronised does. Rust refuses to compile this: each closure would need its own
 //! mutable borrow of `counter` at the same time.
 
+// excerpt-start: unsynchronised
 pub fn count_unsynchronised(workers: usize, increments: u64) -> u64 {
     let mut counter = 0_u64;
     let start = std::sync::Barrier::new(workers);
@@ -17,3 +18,4 @@ pub fn count_unsynchronised(workers: usize, increments: u64) -> u64 {
     });
     counter
 }
+// excerpt-end: unsynchronised

@@ -11,6 +11,7 @@ use tokio::signal::unix::{signal, SignalKind};
 /// The read buffer of each connection, the same as the Go server's.
 const BUFFER_BYTES: usize = 4096;
 
+// excerpt-start: echo
 async fn echo(mut socket: TcpStream) {
     let mut buf = vec![0_u8; BUFFER_BYTES];
     loop {
@@ -25,6 +26,7 @@ async fn echo(mut socket: TcpStream) {
         }
     }
 }
+// excerpt-end: echo
 
 async fn serve() -> Result<(), String> {
     let listener = TcpListener::bind("127.0.0.1:0")

@@ -31,6 +31,7 @@ impl fmt::Display for HalfError {
 
 impl Error for HalfError {}
 
+// excerpt-start: error-paths
 #[inline(never)]
 fn half(x: i64) -> Result<i64, HalfError> {
     if x < 0 {
@@ -59,6 +60,7 @@ fn half_anyhow(x: i64) -> anyhow::Result<i64> {
 fn half_anyhow_context(x: i64) -> anyhow::Result<i64> {
     half(x).with_context(|| format!("halving {x}"))
 }
+// excerpt-end: error-paths
 
 #[inline(never)]
 fn must_half(x: i64) -> i64 {

@@ -42,6 +42,7 @@ fn validate(cfg: &Config) -> Result<(), ValidationError> {
     Ok(())
 }
 
+// excerpt-start: pipeline
 /// Reads, parses and validates the config file `name` in `dir`.
 pub fn load_config(dir: &Path, name: &str) -> anyhow::Result<Config> {
     let text =
@@ -63,3 +64,4 @@ pub fn build_invoice(dir: &Path, name: &str, store: &Store) -> anyhow::Result<In
         currency: cfg.currency,
     })
 }
+// excerpt-end: pipeline

@@ -128,6 +128,7 @@ fn validate(cfg: &Config, name: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+// excerpt-start: pipeline
 /// Reads, parses and validates the config file `name` in `dir`.
 pub fn load_config(dir: &Path, name: &str) -> Result<Config, ConfigError> {
     let text = fs::read_to_string(dir.join(name)).map_err(|source| ConfigError::Read {
@@ -153,3 +154,4 @@ pub fn build_invoice(dir: &Path, name: &str, store: &Store) -> Result<Invoice, P
         currency: cfg.currency,
     })
 }
+// excerpt-end: pipeline

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use crate::save_report;
 
+// excerpt-start: forget
 pub fn save(path: &Path, lines: &[&str]) {
     save_report(path, lines);
 }
+// excerpt-end: forget

@@ -13,6 +13,7 @@ use measure::{emit, json};
 /// The length of the slice every instantiation counts.
 const SAMPLE_SIZE: usize = 1000;
 
+// excerpt-start: count-distinct
 /// How many different values `xs` holds.
 fn count_distinct<T: Eq + Hash>(xs: &[T]) -> usize {
     let mut seen = HashSet::with_capacity(xs.len());
@@ -35,6 +36,7 @@ macro_rules! instantiate {
         [$(($element, (|| count_distinct(&values(SAMPLE_SIZE, $value))) as fn() -> usize)),+]
     };
 }
+// excerpt-end: count-distinct
 
 fn instantiations() -> Vec<Instantiation> {
     #[allow(unused_mut)]

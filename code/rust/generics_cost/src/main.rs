@@ -68,6 +68,7 @@ fn max_f64(xs: &[f64]) -> f64 {
     best
 }
 
+// excerpt-start: total-area
 /// The trait whose method the generic `total_area` calls.
 trait Shape {
     fn area(&self) -> f64;
@@ -118,6 +119,7 @@ fn total_area_dynamic(shapes: &[Box<dyn Shape>]) -> f64 {
     }
     total
 }
+// excerpt-end: total-area
 
 type Case<'a> = (
     &'static str,

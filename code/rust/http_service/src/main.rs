@@ -124,6 +124,7 @@ fn validate(request: &QuoteRequest) -> Result<(), String> {
     Ok(())
 }
 
+// excerpt-start: create-quote
 async fn create_quote(
     State(state): State<Shared>,
     body: Result<Json<QuoteRequest>, JsonRejection>,
@@ -167,6 +168,7 @@ async fn create_quote(
     quotes.by_id.insert(quote.id, quote.clone());
     Ok((StatusCode::CREATED, Json(quote)))
 }
+// excerpt-end: create-quote
 
 async fn get_quote(
     State(state): State<Shared>,

@@ -32,6 +32,7 @@ struct Order {
     tags: Vec<String>,
 }
 
+// excerpt-start: structs
 /// Who placed the order.
 #[derive(Serialize, Deserialize)]
 struct Customer {
@@ -50,6 +51,7 @@ struct LineItem {
     quantity: i64,
     unit_price: f64,
 }
+// excerpt-end: structs
 
 /// Where the order goes.
 #[derive(Serialize, Deserialize)]

@@ -38,6 +38,7 @@ fn new_record(id: u64) -> Box<Record> {
     })
 }
 
+// excerpt-start: serve
 fn serve(heap: &mut [Box<Record>], g: &mut SplitMix64, id: &mut u64, response_bytes: usize) {
     let mut response = Box::new(Response {
         ids: [0; LOOKUPS],
@@ -54,6 +55,7 @@ fn serve(heap: &mut [Box<Record>], g: &mut SplitMix64, id: &mut u64, response_by
     heap[slot] = new_record(*id); // the old record is freed here
     black_box(response);
 }
+// excerpt-end: serve
 
 fn main() -> ExitCode {
     measure::run(|| {

@@ -67,6 +67,7 @@ fn main() -> ExitCode {
         }
         let iterations = iterations_for(busy);
 
+        // excerpt-start: busy-loop
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -95,6 +96,7 @@ fn main() -> ExitCode {
                 }
             }
             let ended = origin.elapsed();
+            // excerpt-end: busy-loop
             let ticks = ticker
                 .await
                 .map_err(|err| format!("the ticker task failed: {err}"))?;

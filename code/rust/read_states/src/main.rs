@@ -41,6 +41,7 @@ trait Cache {
     fn get(&mut self, key: Key) -> Option<State>;
 }
 
+// excerpt-start: caches
 impl Cache for LruCache<Key, State> {
     fn touch(&mut self, key: Key, message: u64) -> bool {
         let read = State {
@@ -63,6 +64,7 @@ impl Cache for LruCache<Key, State> {
         LruCache::get(self, &key).copied()
     }
 }
+// excerpt-end: caches
 
 /// Entries by key, each with the tick of its last use, and keys by that tick.
 struct BTreeLru {

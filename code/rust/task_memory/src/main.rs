@@ -46,6 +46,7 @@ struct Timings {
     future_bytes: Option<usize>,
 }
 
+// excerpt-start: park
 fn tokio_tasks(tasks: usize) -> Result<Timings, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -94,6 +95,7 @@ async fn waiting_task(started: Arc<Countdown>, finished: Arc<Countdown>, gate: A
     let _closed = gate.acquire().await; // parks here until the gate closes
     finished.arrive();
 }
+// excerpt-end: park
 
 fn os_threads(tasks: usize) -> Result<Timings, String> {
     let started = Barrier::new(tasks + 1);

@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // excerpt-start: count
     let mut counts: HashMap<&str, usize> = HashMap::new();
     let mut words = 0;
     for word in text.split_whitespace() {
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         }
     }
     let elapsed = start.elapsed();
+    // excerpt-end: count
     println!(
         "{{\"bytes\":{},\"lines\":{},\"words\":{},\"distinct\":{},\"top_word\":{:?},\"top_count\":{},\"work_ns\":{}}}",
         text.len(),
