@@ -2,8 +2,8 @@
 
 After the book is built, each chapter's executed notebook (the one its page shows) goes through
 nbconvert's slides exporter with the course's template (``gorust/slides_template``): reveal.js is
-loaded from the vendored copy in ``_static/vendor/reveal.js``, and the template drops the CDN
-scripts nbconvert's own reveal template loads (jQuery, RequireJS, Mermaid, MathJax), so the deck
+loaded from the vendored copy in ``_static/vendor/revealjs-5.2.1``, and the template drops the
+CDN scripts nbconvert's own reveal template loads (jQuery, RequireJS, Mermaid, MathJax), so the deck
 works with no network. Which cells become slides, fragments, notes or nothing is the chapter's
 own ``slideshow`` cell metadata, which RISE reads in JupyterLab too: the lecture follows the page.
 
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).with_name("slides_template")
 FOLDER = "slides"  # _build/html/slides/<chapter>.html
-REVEAL = "../_static/vendor/reveal.js"  # from a deck to the vendored reveal.js
+REVEAL = "../_static/vendor/revealjs-5.2.1"  # from a deck to the vendored reveal.js
 GLUE_PREFIX = "application/papermill.record/"
 CHAPTERS = "chapters/"
 
