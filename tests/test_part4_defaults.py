@@ -211,3 +211,13 @@ def test_a_replayed_page_shows_the_recorded_tables(reference_copy: Path):
     assert row["Go default"].startswith("✗") and row["Rust default"].startswith("✓")
     lines = part4.lines_table(result).set_index("language").changed
     assert lines.to_dict() == {"go": 100, "rust": 140}
+
+
+def test_a_slow_client_case_is_met_when_the_server_closes_in_time():
+    slow = default_probes.SLOW
+    window = default_probes.SLOW_WINDOW_S
+    assert slow.meets(Answer(None, b"", 5.0))  # closed after 5 s, nothing sent
+    assert slow.meets(Answer(408, b"HTTP/1.1 408", 5.0))
+    assert not slow.meets(Answer(None, b"", window))  # still open when the window ended
+    assert defaults._expected(slow) == f"closed within {window:g} s"
+    assert defaults._expected(default_probes.STOPPED) == "503 unavailable"

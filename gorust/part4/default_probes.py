@@ -10,17 +10,23 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import os
+import signal
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from gorust import postgres
 
 PROBE_TIMEOUT_S = 10.0  # no answer by then: "no answer"
 # The contract: a database that cannot answer is a 503 within about 2 s; the probe allows 3.
 DB_BOUND_S = 3.0
+# A client that sends half a body must be cut off within this (the contract's read timeout
+# with slack); longer, and the probe calls the connection "still open".
+SLOW_WINDOW_S = 15.0
 JSON = "application/json"
 ADDRESS = "@ADDRESS@"  # where a probe's template takes its fresh e-mail address
 
@@ -117,8 +123,11 @@ class Case:
     code: str | None  # its error code (None: a success, or any code in the error shape)
     probe: Callable[[Target], tuple[Answer, str]]  # the answer, and what it did, in words
     bounded: bool = False  # the answer must also come within DB_BOUND_S
+    closes: bool = False  # what counts is that the server closes the connection in time
 
     def meets(self, answer: Answer) -> bool:
+        if self.closes:
+            return answer.seconds < SLOW_WINDOW_S
         if answer.status != self.status:
             return False
         if self.bounded and answer.seconds > DB_BOUND_S:
@@ -243,6 +252,69 @@ def database_stopped(target: Target) -> tuple[Answer, str]:
     return answer, f"{said(answer)} after {answer.seconds:.1f} s"
 
 
+# -- The cases that wait, sent to every service at once ----------------------------------------
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if entry.name.isdigit():
+                stat = (entry / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def _signal(pids: list[int], signum: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+@contextlib.contextmanager
+def frozen(pg: postgres.Cluster) -> Iterator[None]:
+    """PostgreSQL frozen (SIGSTOP to the postmaster and its processes), resumed at the end
+    (SIGCONT), whatever happened."""
+    stopped = [pg.pid, *_children(pg.pid)]
+    try:
+        _signal(stopped, signal.SIGSTOP)
+        yield
+    finally:
+        _signal([*stopped, *_children(pg.pid)], signal.SIGCONT)
+
+
+def database_frozen(target: Target) -> tuple[Answer, str]:
+    """Sent while PostgreSQL is frozen (the experiment freezes it around this case)."""
+    answer = send(target, "GET", "/users/1")
+    if answer.status is None:
+        return answer, said(answer)
+    return answer, f"{said(answer)} after {answer.seconds:.1f} s"
+
+
+def half_a_body(target: Target) -> tuple[Answer, str]:
+    """Headers that announce a body, half of it, then nothing: when does the server close?"""
+    body = _user(fresh_email("slow"))
+    head = request_bytes(target, "POST", "/users", body)[: -len(body) // 2]
+    started = time.monotonic()
+    received = b""
+    with socket.create_connection(("127.0.0.1", target.port), PROBE_TIMEOUT_S) as sock:
+        sock.sendall(head)
+        while (left := SLOW_WINDOW_S - (time.monotonic() - started)) > 0:
+            sock.settimeout(left)
+            try:
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                break
+            except OSError:
+                chunk = b""
+            received += chunk
+            if not chunk:
+                seconds = time.monotonic() - started
+                status = int(received[9:12]) if received[:5] == b"HTTP/" else None
+                sent = f", after sending {status}" if status else ""
+                return Answer(status, received, seconds), f"closed after {seconds:.1f} s{sent}"
+    return Answer(None, received, SLOW_WINDOW_S), f"still open after {SLOW_WINDOW_S:g} s"
+
+
 CASES: tuple[Case, ...] = (
     Case("truncated JSON", "not well-formed JSON", 400, "malformed_json",
          post_text('{"email": 5,')),
@@ -262,6 +334,13 @@ CASES: tuple[Case, ...] = (
     Case("HEAD /users", "HEAD on GET routes", 200, None, head_request),
     Case("É vs é in e-mail", "Unicode case-insensitive e-mail", 409, "conflict", unicode_case),
     Case("connections killed", "database faults", 200, None, killed_connections),
+)  # fmt: skip
+FROZEN = Case(
+    "database frozen", "database faults", 503, "unavailable", database_frozen, bounded=True
+)
+SLOW = Case(
+    "half a body, then silence", "read timeouts for slow clients", 0, None, half_a_body,
+    closes=True,
 )  # fmt: skip
 STOPPED = Case(
     "database stopped", "database faults", 503, "unavailable", database_stopped, bounded=True
