@@ -54,7 +54,7 @@ HUNG_S = ANSWER_BOUND_S + 4.0
 # How long a service may take to serve again once PostgreSQL is back.
 RECOVERY_S = 10.0
 # A slow client must be cut off within this (the services' read and idle timeouts, plus slack).
-SLOW_CLIENT_BOUND_S = 20.0
+SLOW_CLIENT_BOUND_S = 15.0
 POOL = 3  # DB_MAX_CONNS of the services under test: small, so a lock exhausts it at once
 JSON = "application/json"
 
