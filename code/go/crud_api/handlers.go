@@ -74,8 +74,8 @@ func (h handlers) health(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
+// excerpt-start: create-user
 func (h handlers) create(c *gin.Context) {
-	// excerpt-start: create-user
 	in, apiErr := bindUser(c)
 	if apiErr != nil {
 		fail(c, apiErr)
@@ -92,8 +92,9 @@ func (h handlers) create(c *gin.Context) {
 	}
 	c.Header("Location", fmt.Sprintf("/users/%d", user.ID))
 	c.JSON(http.StatusCreated, user)
-	// excerpt-end: create-user
 }
+
+// excerpt-end: create-user
 
 func (h handlers) get(c *gin.Context) {
 	id, apiErr := userID(c)

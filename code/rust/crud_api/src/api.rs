@@ -167,11 +167,11 @@ async fn health(State(pool): State<PgPool>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "status": "ok" })))
 }
 
+// excerpt-start: create-user
 async fn create_user(
     State(pool): State<PgPool>,
     body: Result<UserInput, ApiError>,
 ) -> Result<impl IntoResponse, ApiError> {
-    // excerpt-start: create-user
     let input = body?; // decoded and validated by UserInput::from_request
     let user: User = db(sqlx::query_as(
         "INSERT INTO users (email, name) VALUES ($1, $2) \
@@ -187,8 +187,8 @@ async fn create_user(
         [(header::LOCATION, location)],
         Json(user),
     ))
-    // excerpt-end: create-user
 }
+// excerpt-end: create-user
 
 async fn get_user(
     State(pool): State<PgPool>,
