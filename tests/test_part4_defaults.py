@@ -221,3 +221,16 @@ def test_a_slow_client_case_is_met_when_the_server_closes_in_time():
     assert not slow.meets(Answer(None, b"", window))  # still open when the window ended
     assert defaults._expected(slow) == f"closed within {window:g} s"
     assert defaults._expected(default_probes.STOPPED) == "503 unavailable"
+
+
+def test_the_journal_says_how_to_build_the_unhardened_services_by_hand():
+    from gorust import commands
+    from gorust.kernels import GoKernel, RustKernel
+
+    go, rust = GoKernel(), RustKernel()
+    with commands.journal() as ran:
+        defaults.note_baseline_builds(go, rust, "abc123")
+    assert [(c.language, c.kind) for c in ran] == [("go", "build"), ("rust", "build")]
+    for command in ran:
+        assert "git archive abc123 code/go code/rust" in command.line
+        assert f"_build/programs/default/{command.language}_crud_api" in command.line

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gorust import paths, postgres
+from gorust import commands, paths, postgres
 from gorust.experiments import experiment
 from gorust.kernels import GoKernel, Kernel, KernelError, RustKernel
 from gorust.part4 import default_probes
@@ -106,6 +106,31 @@ def baseline_tree(repo: Path = paths.REPO, commit: str | None = None) -> Path:
         shutil.rmtree(tree, ignore_errors=True)
         staged.rename(tree)
     return tree
+
+
+# Where a reader's pasted lines put the unhardened sources and programs.
+PASTED_TREE = "_build/defaults"
+
+
+def note_baseline_builds(go: Kernel, rust: Kernel, commit: str) -> None:
+    """Journal how to build the unhardened services by hand: the sources from ``git archive``,
+    each built in its own copy (Cargo into that copy's own target directory, as it stands at
+    ``commit``, without the renaming this module does to share the kernels' target)."""
+    extract = (
+        f"mkdir -p {PASTED_TREE} && git archive {commit} code/go code/rust "
+        f"| tar -x -C {PASTED_TREE} && mkdir -p _build/programs/default"
+    )
+    lines = {
+        go: f"{extract} && go -C {PASTED_TREE}/code/go build -trimpath "
+        f'-o "$PWD"/_build/programs/default/go_{EXPERIMENT} ./{EXPERIMENT}',
+        rust: f"{extract} && cargo build --release --locked --manifest-path "
+        f"{PASTED_TREE}/code/rust/Cargo.toml -p {EXPERIMENT} && cp "
+        f"{PASTED_TREE}/code/rust/target/release/{EXPERIMENT} "
+        f"_build/programs/default/rust_{EXPERIMENT}",
+    }
+    for kernel, line in lines.items():
+        version = kernel.toolchain().version
+        commands.note(commands.Command(kernel.language, version, "build", EXPERIMENT, line))
 
 
 def default_kernels(tree: Path) -> tuple[tuple[Kernel, str], tuple[Kernel, str]]:
@@ -242,6 +267,8 @@ class Defaults:
 def default_behaviour() -> Defaults:
     """The unhardened and the hardened services, probed case by case, and the diff between."""
     tree = baseline_tree()
+    (go, _), (rust, _) = default_kernels(tree)
+    note_baseline_builds(go, rust, require_baseline())
     return Defaults(probe_services(tree), hardening_lines())
 
 

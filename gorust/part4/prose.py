@@ -163,7 +163,7 @@ def _cases_failed(probes: pd.DataFrame, failing: set[str]) -> str:
     default = probes[probes.build == "default"]
     broke = default[~default.meets_contract.astype(bool)].groupby("case", sort=False).language
     names = [case for case, langs in broke if set(langs) == failing]
-    return ", ".join(names) if names else "none"
+    return "; ".join(names) if names else "none"
 
 
 @claims.facts(CHAPTER, tables=("defaults", "hardening_lines"))
