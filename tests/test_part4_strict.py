@@ -294,6 +294,33 @@ def test_a_frozen_database_is_503_within_the_deadline_then_recovers(api: Api):
     assert len(after) - len(before) <= 1
 
 
+POOL_SIZE = 10  # the services' default DB_MAX_CONNS
+
+
+def test_killed_connections_cost_at_most_one_503_each_with_nothing_written(api: Api):
+    # sqlx pings each connection it hands out (Rust: no 503); pgxpool pings only those idle
+    # for over a second (Go: a 503 for each killed connection used within that second).
+    for _ in range(POOL_SIZE):
+        api.request("GET", "/users?limit=1")
+    killed = api.cluster.sql(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        f"WHERE datname = '{api.database}'"
+    )
+    assert int(killed[0][0]) >= 1
+    before = api.rows()
+    statuses = {}
+    for _ in range(POOL_SIZE + 5):
+        email = unique_email("killed")
+        response = api.request("POST", "/users", json={"email": email, "name": "Killed"})
+        if response.status_code != 201:
+            assert_error(response, 503, "unavailable")
+        statuses[email] = response.status_code
+    assert list(statuses.values())[-5:] == [201] * 5, statuses
+    assert list(statuses.values()).count(503) <= POOL_SIZE
+    created = {row[1] for row in api.rows()[len(before) :]}
+    assert created == {email for email, status in statuses.items() if status == 201}
+
+
 # -- Slow clients -------------------------------------------------------------------------------
 def _until_closed(port: int, first: bytes, then_wait_s: float = 0.0) -> tuple[bytes, float]:
     """Send ``first``, then read until the server closes; how long the close took."""
