@@ -12,6 +12,9 @@ data/part4/ instead of starting PostgreSQL, a service, a compiler or a load gene
 - ``building``: Experiment 4, cold builds and rebuilds (through gorust.builds);
 - ``startup_memory``: Experiment 5, start-up and idle memory;
 - ``under_load``: Experiment 6, wrk under load;
+- ``defaults``: Experiment 7, what each stack does by default (the unhardened services of
+  commit ``BASELINE`` against the hardened ones, probes in ``default_probes``), and the lines
+  changed to harden them;
 - ``claim_check``: the claim check;
 - ``headlines``: the figures the agreement table compares with the reference;
 - ``common``: the folders, constants and helpers they share.
@@ -70,6 +73,15 @@ from gorust.part4.contract_suite import (
     schemathesis_counts,
     schemathesis_examples,
 )
+from gorust.part4.defaults import (
+    BASELINE,
+    BaselineMissing,
+    Defaults,
+    default_behaviour,
+    defaults_table,
+    lines_table,
+    met_counts,
+)
 from gorust.part4.source import (
     code_markers,
     marker_counts,
@@ -92,6 +104,7 @@ from gorust.part4.under_load import (
 )
 
 __all__ = [
+    "BASELINE",
     "CHAPTER",
     "CONTRACT",
     "DEPENDENCY_KINDS",
@@ -107,7 +120,9 @@ __all__ = [
     "RUST_EDITED_FILE",
     "SCENARIOS",
     "VARIANT_ORDER",
+    "BaselineMissing",
     "ColdBuildTimes",
+    "Defaults",
     "LoadRuns",
     "LoadVariant",
     "RebuildTimes",
@@ -126,7 +141,10 @@ __all__ = [
     "contract_counts",
     "contract_summary",
     "cpu_seconds",
+    "default_behaviour",
+    "defaults_table",
     "dependencies",
+    "lines_table",
     "load",
     "load_chart",
     "load_runs",
@@ -135,6 +153,7 @@ __all__ = [
     "main",
     "marker_counts",
     "markers_text",
+    "met_counts",
     "migration_files",
     "rebuild_samples",
     "rebuild_times",

@@ -322,3 +322,48 @@ def speed(t: claims.Tables) -> claims.Finding:
     return claims.Finding(
         measured, f"{throughput_verdict(ratios)}; {bound_by_database(service_core_share(runs))}"
     )
+
+
+# -- What each stack does by default ----------------------------------------------------------
+def met_by(probes: pd.DataFrame, language: str, build: str) -> tuple[int, int]:
+    """Cases the ``build`` ("default" or "hardened") of ``language`` met, and cases probed."""
+    rows = probes[(probes.language == language) & (probes.build == build)]
+    return int(rows.meets_contract.astype(bool).sum()), len(rows)
+
+
+def lines_changed(lines: pd.DataFrame) -> pd.Series:
+    """Lines added plus deleted to harden each service (its own files only), by language."""
+    changed = (lines.added + lines.deleted).groupby(lines.language).sum()
+    return changed.reindex(["go", "rust"], fill_value=0)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Neither stack meets a strict API contract by default: hardening costs code in both",
+    anchor="The strict contract in code/crud_api/openapi.yaml (issue #18), one probe per "
+    "category, sent to the services before (commit 2c9e825) and after hardening",
+    tables=("defaults", "hardening_lines"),
+    source="course",
+)
+def defaults_contract(t: claims.Tables) -> claims.Finding:
+    probes = t["defaults"]
+    (go, cases), (rust, _) = (met_by(probes, k, "default") for k in ("go", "rust"))
+    (go_h, _), (rust_h, _) = (met_by(probes, k, "hardened") for k in ("go", "rust"))
+    lines = lines_changed(t["hardening_lines"])
+    measured = (
+        f"By default Go (Gin, encoding/json, pgx) met {go} of {cases} cases and Rust (Axum, "
+        f"serde, sqlx) {rust}; hardened, Go {go_h} and Rust {rust_h}. Lines changed to harden "
+        f"(added + deleted, the service's own files): Go {lines['go']}, Rust {lines['rust']}."
+    )
+    if min(go_h, rust_h) < cases:
+        verdict = "inconclusive here: the hardened services do not meet every case either"
+    elif max(go, rust) < cases:
+        verdict = (
+            f"holds: by default Go failed {cases - go} of the {cases} cases and Rust "
+            f"{cases - rust}; meeting them took {lines['go']} changed lines of Go and "
+            f"{lines['rust']} of Rust"
+        )
+    else:
+        first = "Go" if go == cases else "Rust"
+        verdict = f"does not hold: {first} met every case by default"
+    return claims.Finding(measured, verdict)

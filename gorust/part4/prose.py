@@ -13,7 +13,9 @@ from gorust.part4.claim_check import (
     TUNED,
     duration,
     libraries_of,
+    lines_changed,
     marker_counts_of,
+    met_by,
     per_language,
     service_core_share,
     sizes_mib,
@@ -152,4 +154,42 @@ def load_comparisons(t: claims.Tables) -> dict[str, str]:
     return {
         "part4.core_share": f"{share.min():.0%}–{share.max():.0%}",
         "part4.driver_vs_language": driver_vs_language(runs),
+    }
+
+
+def _cases_failed(probes: pd.DataFrame, failing: set[str]) -> str:
+    """The cases whose default answer broke the contract in exactly the ``failing``
+    languages, in the probes' order, or "none"."""
+    default = probes[probes.build == "default"]
+    broke = default[~default.meets_contract.astype(bool)].groupby("case", sort=False).language
+    names = [case for case, langs in broke if set(langs) == failing]
+    return "; ".join(names) if names else "none"
+
+
+@claims.facts(CHAPTER, tables=("defaults", "hardening_lines"))
+def defaults_words(t: claims.Tables) -> dict[str, str]:
+    probes = t["defaults"]
+    (go, cases), (rust, _) = (met_by(probes, k, "default") for k in ("go", "rust"))
+    hardened = [met_by(probes, k, "hardened")[0] for k in ("go", "rust")]
+    lines = lines_changed(t["hardening_lines"])
+    ratio = lines["rust"] / lines["go"] if lines["go"] else float("inf")
+    more = (
+        f"Rust took {ratio:.1f}× Go's"
+        if ratio > 1.1
+        else f"Go took {1 / ratio:.1f}× Rust's"
+        if ratio < 1 / 1.1
+        else "the two took about as many"
+    )
+    return {
+        "part4.defaults_cases": f"{cases} cases",
+        "part4.defaults_go": f"{go} of {cases}",
+        "part4.defaults_rust": f"{rust} of {cases}",
+        "part4.defaults_hardened": "both hardened services met all of them"
+        if min(hardened) == cases
+        else f"hardened, Go met {hardened[0]} and Rust {hardened[1]}",
+        "part4.defaults_go_only": _cases_failed(probes, {"go"}),
+        "part4.defaults_rust_only": _cases_failed(probes, {"rust"}),
+        "part4.defaults_both": _cases_failed(probes, {"go", "rust"}),
+        "part4.hardening_lines": f"{lines['go']} lines of Go and {lines['rust']} of Rust",
+        "part4.hardening_more": more,
     }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +22,8 @@ const (
 	maxLimit     = 100
 	// uniqueViolation is PostgreSQL's SQLSTATE for a duplicate key.
 	uniqueViolation = "23505"
+	// dbTimeout bounds each request's database work; past it the client gets 503.
+	dbTimeout = 2 * time.Second
 )
 
 // User is one row of the users table, as the API shows it.
@@ -44,10 +48,11 @@ func router(pool *pgxpool.Pool) *gin.Engine {
 		fail(c, &apiError{http.StatusInternalServerError, "internal", "internal error"})
 	}))
 	h := handlers{pool}
-	r.GET("/healthz", h.health)
-	r.GET("/users", h.list)
+	getOrHead := []string{http.MethodGet, http.MethodHead}
+	r.Match(getOrHead, "/healthz", h.health)
+	r.Match(getOrHead, "/users", h.list)
 	r.POST("/users", h.create)
-	r.GET("/users/:id", h.get)
+	r.Match(getOrHead, "/users/:id", h.get)
 	r.PUT("/users/:id", h.update)
 	r.DELETE("/users/:id", h.delete)
 	r.NoRoute(func(c *gin.Context) {
@@ -60,20 +65,25 @@ func router(pool *pgxpool.Pool) *gin.Engine {
 }
 
 func (h handlers) health(c *gin.Context) {
-	if err := h.pool.Ping(c); err != nil {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	if err := h.pool.Ping(ctx); err != nil {
 		fail(c, &apiError{http.StatusServiceUnavailable, "unavailable", err.Error()})
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
+// excerpt-start: create-user
 func (h handlers) create(c *gin.Context) {
 	in, apiErr := bindUser(c)
 	if apiErr != nil {
 		fail(c, apiErr)
 		return
 	}
-	user, err := queryUser(c, h.pool,
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	user, err := queryUser(ctx, h.pool,
 		`INSERT INTO users (email, name) VALUES ($1, $2)
 		 RETURNING id, email, name, created_at, updated_at`, in.email, in.name)
 	if err != nil {
@@ -84,13 +94,17 @@ func (h handlers) create(c *gin.Context) {
 	c.JSON(http.StatusCreated, user)
 }
 
+// excerpt-end: create-user
+
 func (h handlers) get(c *gin.Context) {
 	id, apiErr := userID(c)
 	if apiErr != nil {
 		fail(c, apiErr)
 		return
 	}
-	user, err := queryUser(c, h.pool,
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	user, err := queryUser(ctx, h.pool,
 		`SELECT id, email, name, created_at, updated_at FROM users WHERE id = $1`, id)
 	if err != nil {
 		failDatabase(c, err, id)
@@ -100,7 +114,13 @@ func (h handlers) get(c *gin.Context) {
 }
 
 func (h handlers) list(c *gin.Context) {
-	limit, apiErr := queryInt(c, "limit", defaultLimit)
+	// c.Query would drop a pair with a bad escape such as limit=%zz and use the default.
+	query, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		fail(c, badParameter(err.Error()))
+		return
+	}
+	limit, apiErr := queryInt(query, "limit", defaultLimit)
 	if apiErr == nil && (limit < 1 || limit > maxLimit) {
 		apiErr = badParameter("limit must be between 1 and 100")
 	}
@@ -108,7 +128,7 @@ func (h handlers) list(c *gin.Context) {
 		fail(c, apiErr)
 		return
 	}
-	offset, apiErr := queryInt(c, "offset", 0)
+	offset, apiErr := queryInt(query, "offset", 0)
 	if apiErr == nil && offset < 0 {
 		apiErr = badParameter("offset must be 0 or more")
 	}
@@ -116,7 +136,9 @@ func (h handlers) list(c *gin.Context) {
 		fail(c, apiErr)
 		return
 	}
-	rows, _ := h.pool.Query(c,
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	rows, _ := h.pool.Query(ctx,
 		`SELECT id, email, name, created_at, updated_at FROM users
 		 ORDER BY id LIMIT $1 OFFSET $2`, limit, offset)
 	users, err := pgx.CollectRows(rows, pgx.RowToStructByName[User])
@@ -141,7 +163,9 @@ func (h handlers) update(c *gin.Context) {
 		fail(c, apiErr)
 		return
 	}
-	user, err := queryUser(c, h.pool,
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	user, err := queryUser(ctx, h.pool,
 		`UPDATE users SET email = $1, name = $2, updated_at = now() WHERE id = $3
 		 RETURNING id, email, name, created_at, updated_at`, in.email, in.name, id)
 	if err != nil {
@@ -157,7 +181,9 @@ func (h handlers) delete(c *gin.Context) {
 		fail(c, apiErr)
 		return
 	}
-	tag, err := h.pool.Exec(c, `DELETE FROM users WHERE id = $1`, id)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), dbTimeout)
+	defer cancel()
+	tag, err := h.pool.Exec(ctx, `DELETE FROM users WHERE id = $1`, id)
 	if err != nil {
 		failDatabase(c, err, id)
 		return
@@ -175,15 +201,20 @@ func queryUser(ctx context.Context, pool *pgxpool.Pool, sql string, args ...any)
 	return pgx.CollectOneRow(rows, pgx.RowToStructByName[User])
 }
 
-// failDatabase answers 404 for a missing row, 409 for a duplicate email, and 500 (logged,
-// details hidden) for anything else.
+// failDatabase answers 404 for a missing row, 409 for a duplicate email, 503 when the
+// database is out of reach (no SQLSTATE: no connection or past the deadline; or a
+// connection-class SQLSTATE, 08 or 57P), and 500 for anything else; 5xx are logged, details hidden.
 func failDatabase(c *gin.Context, err error, id int64) {
 	var pgErr *pgconn.PgError
+	isPgErr := errors.As(err, &pgErr)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		fail(c, &apiError{http.StatusNotFound, "not_found", fmt.Sprintf("no user with id %d", id)})
-	case errors.As(err, &pgErr) && pgErr.Code == uniqueViolation:
+	case isPgErr && pgErr.Code == uniqueViolation:
 		fail(c, &apiError{http.StatusConflict, "conflict", "a user with this email already exists"})
+	case !isPgErr || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P"):
+		fmt.Fprintf(os.Stderr, "crud_api: database unavailable: %v\n", err)
+		fail(c, &apiError{http.StatusServiceUnavailable, "unavailable", "the database is unavailable"})
 	default:
 		fmt.Fprintf(os.Stderr, "crud_api: database error: %v\n", err)
 		fail(c, &apiError{http.StatusInternalServerError, "internal", "internal error"})
@@ -198,8 +229,8 @@ func userID(c *gin.Context) (int64, *apiError) {
 	return id, nil
 }
 
-func queryInt(c *gin.Context, name string, fallback int64) (int64, *apiError) {
-	values, present := c.GetQueryArray(name)
+func queryInt(query url.Values, name string, fallback int64) (int64, *apiError) {
+	values, present := query[name]
 	if !present {
 		return fallback, nil
 	}

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -55,7 +59,8 @@ type validUser struct {
 
 // bindUser reads a request body and checks it: 415 if it is not declared as JSON, 413 if it
 // is too large, 400 if it is not one well-formed JSON value, 422 if the value has the wrong
-// shape (wrong types, missing or unknown fields) or breaks a rule.
+// shape (not an object; wrong types; missing, unknown or repeated keys; an unpaired
+// surrogate) or breaks a rule; 408 if the body is still arriving after ReadTimeout.
 func bindUser(c *gin.Context) (validUser, *apiError) {
 	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	isJSON := mediaType == "application/json" ||
@@ -71,25 +76,23 @@ func bindUser(c *gin.Context) (validUser, *apiError) {
 			return validUser{}, &apiError{http.StatusRequestEntityTooLarge, "body_too_large",
 				"the body is larger than 65536 bytes"}
 		}
+		var netErr net.Error
+		if errors.As(err, &netErr) && netErr.Timeout() {
+			return validUser{}, &apiError{http.StatusRequestTimeout, "request_timeout",
+				"the request did not arrive in full within 10 s"}
+		}
 		return validUser{}, &apiError{http.StatusBadRequest, "malformed_json", err.Error()}
 	}
 	if !utf8.Valid(body) {
 		return validUser{}, &apiError{http.StatusBadRequest, "malformed_json",
 			"the body is not valid UTF-8"}
 	}
-	decoder := json.NewDecoder(bytes.NewReader(body))
-	decoder.DisallowUnknownFields()
-	var in userInput
-	if err := decoder.Decode(&in); err != nil {
-		var syntaxErr *json.SyntaxError
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntaxErr) {
-			return validUser{}, &apiError{http.StatusBadRequest, "malformed_json", err.Error()}
-		}
-		return validUser{}, invalid(err.Error())
+	if err := json.Unmarshal(body, new(json.RawMessage)); err != nil {
+		return validUser{}, &apiError{http.StatusBadRequest, "malformed_json", err.Error()}
 	}
-	if _, err := decoder.Token(); err != io.EOF {
-		return validUser{}, &apiError{http.StatusBadRequest, "malformed_json",
-			"unexpected data after the JSON value"}
+	in, err := decodeUserInput(body)
+	if err != nil {
+		return validUser{}, invalid(err.Error())
 	}
 	switch {
 	case in.Email == nil:
@@ -103,6 +106,72 @@ func bindUser(c *gin.Context) (validUser, *apiError) {
 		return validUser{}, invalid("name must be 1 to 100 characters with no control characters")
 	}
 	return validUser{*in.Email, *in.Name}, nil
+}
+
+// decodeUserInput reads a well-formed body as one object whose keys are email and name,
+// each at most once and spelled exactly so. Unmarshal into userInput would match keys
+// whatever their case, keep the last of repeated keys and store an unpaired surrogate
+// escape (\ud800) as U+FFFD, so the object is read key by key.
+func decodeUserInput(body []byte) (userInput, error) {
+	var in userInput
+	decoder := json.NewDecoder(bytes.NewReader(body))
+	if token, _ := decoder.Token(); token != json.Delim('{') {
+		return in, errors.New("the body must be a JSON object")
+	}
+	fields := map[string]**string{"email": &in.Email, "name": &in.Name}
+	seen := map[string]bool{}
+	for decoder.More() {
+		token, _ := decoder.Token() // the body is well-formed, so this is a key
+		key, _ := token.(string)
+		field, known := fields[key]
+		if !known || seen[key] {
+			return in, fmt.Errorf("unknown or repeated key %q: expected email and name, once each", key)
+		}
+		seen[key] = true
+		var raw json.RawMessage
+		if err := decoder.Decode(&raw); err != nil {
+			return in, err
+		}
+		if hasLoneSurrogate(raw) {
+			return in, fmt.Errorf("%s has an unpaired UTF-16 surrogate escape", key)
+		}
+		if err := json.Unmarshal(raw, field); err != nil {
+			return in, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	return in, nil
+}
+
+// hasLoneSurrogate reports whether JSON text has a \uXXXX escape of a UTF-16 surrogate
+// that is not the high half of a pair followed by its low half.
+func hasLoneSurrogate(text []byte) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			continue
+		}
+		i++ // text[i] is the escaped character: u, n, \\, ...
+		r := escapedUnit(text, i)
+		switch {
+		case !utf16.IsSurrogate(r):
+		case utf16.DecodeRune(r, escapedUnit(text, i+6)) != unicode.ReplacementChar:
+			i += 10 // a pair: skip to the end of its second escape
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// escapedUnit is the UTF-16 code unit of the escape whose u is text[i], or -1.
+func escapedUnit(text []byte, i int) rune {
+	if i+5 > len(text) || text[i] != 'u' {
+		return -1
+	}
+	n, err := strconv.ParseUint(string(text[i+1:i+5]), 16, 16)
+	if err != nil {
+		return -1
+	}
+	return rune(n)
 }
 
 // validEmail: one @ between a non-empty local part and a domain with a dot that is neither

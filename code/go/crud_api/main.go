@@ -106,7 +106,10 @@ func run() error {
 	ready, _ := json.Marshal(map[string]int{"port": ln.Addr().(*net.TCPAddr).Port})
 	fmt.Println(string(ready))
 
-	srv := &http.Server{Handler: router(pool), ReadHeaderTimeout: 10 * time.Second}
+	// Slow clients: a request's headers must arrive within 5 s, the whole request within
+	// 10 s (else 408 from bindUser), and an idle keep-alive connection is closed after 5 s.
+	srv := &http.Server{Handler: router(pool), ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout: 10 * time.Second, IdleTimeout: 5 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

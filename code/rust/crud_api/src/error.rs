@@ -33,6 +33,12 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_parameter", message)
     }
 
+    /// 503: the database could not be reached, or did not answer within DB_TIMEOUT.
+    pub fn unavailable() -> Self {
+        let message = "the database is unavailable";
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
     pub fn no_user(id: i64) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -77,7 +83,9 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// A unique violation is the client's conflict; anything else is ours, logged and hidden.
+/// A unique violation is the client's conflict; a database out of reach (no connection
+/// within the pool's acquire timeout, a broken connection, a connection-class SQLSTATE: 08,
+/// 57P) is 503; anything else is ours. 5xx are logged, details hidden.
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &err {
@@ -88,6 +96,22 @@ impl From<sqlx::Error> for ApiError {
                     "a user with this email already exists",
                 );
             }
+        }
+        let unavailable = match &err {
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => true,
+            _ => false,
+        };
+        if unavailable {
+            eprintln!("crud_api: database unavailable: {err}");
+            return Self::unavailable();
         }
         eprintln!("crud_api: database error: {err}");
         Self::new(

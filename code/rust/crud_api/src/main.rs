@@ -10,9 +10,16 @@ mod api;
 mod error;
 
 use std::error::Error;
+use std::future::Future;
+use std::pin::pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use serde_json::json;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use tokio::net::TcpListener;
@@ -22,6 +29,9 @@ use tokio::signal::unix::{signal, SignalKind};
 const MIGRATION: &str = include_str!("../migrations/001_users.sql");
 /// Serialises concurrent start-ups of several instances while they migrate.
 const MIGRATION_LOCK: i64 = 4_242_001;
+/// A request's headers must arrive within this, on a new connection or after the previous
+/// response (so it is also the idle timeout of a kept-alive connection).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct Config {
     database_url: String,
@@ -75,7 +85,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let pool = PgPoolOptions::new()
         .max_connections(config.max_connections)
         .test_before_acquire(config.test_before_acquire)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(api::DB_TIMEOUT)
         .connect(&config.database_url)
         .await
         .map_err(|err| format!("connecting to PostgreSQL: {err}"))?;
@@ -96,12 +106,36 @@ async fn run() -> Result<(), Box<dyn Error>> {
             _ = interrupt.recv() => {}
         }
     };
-    axum::serve(listener, api::router(pool.clone()))
-        .with_graceful_shutdown(stop)
-        .await?;
+    serve(listener, api::router(pool.clone()), stop).await;
     pool.close().await;
     println!("{}", json!({ "event": "stopped" }));
     Ok(())
+}
+
+/// What axum::serve does, HTTP/1.1 only, with hyper's header timeout, which axum::serve
+/// does not set: accept until `stop`, then let the requests in flight finish.
+async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output = ()>) {
+    let graceful = GracefulShutdown::new();
+    let mut stop = pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    eprintln!("crud_api: accepting a connection: {err}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        tokio::spawn(graceful.watch(connection));
+    }
+    graceful.shutdown().await;
 }
 
 #[tokio::main]
