@@ -85,6 +85,8 @@ def _postgresql() -> Found | None:
         found = postgres.find_installation()
     except (postgres.PostgresMissing, ValueError):
         return None
+    if found.source == "pgserver":  # its wheel is built without ICU: Part 4's e-mail collation
+        return None
     return Found(str(found.bindir), f"PostgreSQL {found.version} ({found.source})")
 
 
@@ -136,7 +138,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "PostgreSQL",
-        "Part 4 (database; else pgserver's from PyPI)",
+        "Part 4 (database, with ICU: its e-mail collation)",
         _postgresql,
         "apt-get install postgresql",
         debian=("postgresql",),
