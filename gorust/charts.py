@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import re
 import uuid
 from pathlib import Path
 
@@ -94,10 +96,27 @@ def chart_html(spec: dict) -> str:
         "})();"
     )
     return (
-        f'<div id="{element_id}" class="gorust-chart" '
+        f'<div id="{element_id}" class="gorust-chart" style="{min_width_style(svg)}" '
         f'aria-label="{html.escape(spec.get("description", "chart"))}">{svg}</div>'
         f"<script>{script}</script>"
     )
+
+
+# The smallest chart text a reader should meet, in CSS pixels: a chart scales down with its
+# column only until its smallest text reaches this size; below it, the chart scrolls sideways.
+MIN_TEXT_PX = 9.0
+
+
+def min_width_style(svg: str) -> str:
+    """``--gvr-min-width``: the width at which the chart's smallest text is MIN_TEXT_PX
+    (course.css keeps the chart at least that wide). The static SVG and the interactive chart
+    draw the same spec, so one value holds for both."""
+    width = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    if width is None or not sizes:
+        return ""
+    scale = min(1.0, MIN_TEXT_PX / min(sizes))
+    return f"--gvr-min-width: {math.ceil(float(width.group(1)) * scale)}px"
 
 
 def enable() -> None:
