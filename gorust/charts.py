@@ -40,6 +40,24 @@ def language_color(field: str = "Language") -> alt.Color:
     )
 
 
+def language_series(dashes: dict[str, list[int]], field: str = "series") -> dict[str, object]:
+    """Colour and dash on one field ("Go, p99"), so that one legend shows both: a dash
+    legend of its own draws no stroke when the colour comes from another field.
+    ``dashes``: each series name (after the language) and its dash pattern."""
+    domain = [f"{language}, {name}" for language in COLORS for name in dashes]
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2)
+    colours = [colour for colour in COLORS.values() for _ in dashes]
+    patterns = [pattern for _ in COLORS for pattern in dashes.values()]
+    return {
+        "color": alt.Color(
+            f"{field}:N", scale=alt.Scale(domain=domain, range=colours), legend=legend
+        ),
+        "strokeDash": alt.StrokeDash(
+            f"{field}:N", scale=alt.Scale(domain=domain, range=patterns), legend=legend
+        ),
+    }
+
+
 def with_language_names(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with a ``Language`` column spelled as readers expect."""
     named = frame.copy()
@@ -166,10 +184,11 @@ def interval_dots(
     return alt.layer(spread, dots)
 
 
-# Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, … and the maximum.
-PERCENTILE_TICKS = (2, 10, 100, 1000, 10000, 100000)
+# Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, p99.9 and the
+# maximum. p99.99 is drawn but not labelled: in a narrow panel its label ran into p99.9's.
+PERCENTILE_TICKS = (2, 10, 100, 1000, 100000)
 PERCENTILE_LABELS = (
-    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
+    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', "
     "'100000': 'max'}[datum.value] || datum.label"
 )
 
@@ -194,7 +213,12 @@ def percentile_distribution(
                 title="percentile (log scale of 1/(1−p))",
                 axis=alt.Axis(values=list(PERCENTILE_TICKS), labelExpr=PERCENTILE_LABELS),
             ),
-            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title=y_title),
+            y=alt.Y(
+                "latency_us:Q",
+                scale=alt.Scale(type="log"),
+                title=y_title,
+                axis=alt.Axis(values=powers_of_ten(named.latency_us), format=",~g"),
+            ),
             color=language_color(),
             tooltip=[
                 "Language",
@@ -246,6 +270,19 @@ def powers_of_ten(values: pd.Series) -> list[float]:
     low = math.floor(math.log10(positive.min()))
     high = math.ceil(math.log10(positive.max()))
     return [10.0**exponent for exponent in range(low, high + 1)]
+
+
+def log_ticks(values: pd.Series) -> list[float]:
+    """Tick values for a log axis: powers of ten, and their doubles and fives where the data
+    span too little for three powers of ten to show."""
+    tens = powers_of_ten(values)
+    positive = values[values > 0]
+    if positive.empty:
+        return tens
+    low, high = float(positive.min()), float(positive.max())
+    if sum(low <= t <= high for t in tens) >= 3:
+        return tens
+    return sorted(t * m for t in tens for m in (1, 2, 5))
 
 
 # This machine's run against the reference (gorust.agreement): every chart of a live page draws
