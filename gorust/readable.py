@@ -102,6 +102,22 @@ def cell(value: object) -> tuple[str, bool]:
     return str(value), False
 
 
+def td(value: object) -> str:
+    text, numeric = cell(value)
+    kind = ' class="gvr-num"' if numeric else ""
+    return f"<td{kind}>{html.escape(text)}</td>"
+
+
+def verdict_td(value: object) -> str:
+    """A verdict as its coloured badge (the claim check's), its reason after it."""
+    from gorust.claim_view import badge
+
+    if not isinstance(value, str) or not value:
+        return td(value)
+    _, _, reason = value.partition(":")
+    return f"<td>{badge(value)}{html.escape(':' + reason) if reason else ''}</td>"
+
+
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with a meaningful index turned into leading columns."""
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
@@ -114,13 +130,12 @@ def html_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None) ->
     shown = _shown(frame)
     names = [headers.get(str(c), header(c)) if headers else header(c) for c in shown.columns]
     head = "".join(f'<th scope="col">{html.escape(n)}</th>' for n in names)
+    verdicts = [str(c).lower() == "verdict" for c in shown.columns]
     rows = []
     for values in shown.itertuples(index=False):
         cells = []
-        for value in values:
-            text, numeric = cell(value)
-            kind = ' class="gvr-num"' if numeric else ""
-            cells.append(f"<td{kind}>{html.escape(text)}</td>")
+        for value, is_verdict in zip(values, verdicts, strict=True):
+            cells.append(verdict_td(value) if is_verdict else td(value))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         f'<div class="{SCROLL_CLASS}"><table class="{TABLE_CLASS}">'
