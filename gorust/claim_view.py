@@ -49,7 +49,7 @@ def inline(text: object) -> str:
 def sentence(claim: Claim) -> str:
     """One sentence that says why: the verdict's reason, else the first of the measurement."""
     _, _, reason = claim.verdict.partition(":")
-    text = reason.strip() or re.split(r"(?<=[.;])\s", claim.measured.strip(), maxsplit=1)[0]
+    text = reason.strip() or re.split(r"(?<=\.)\s", claim.measured.strip(), maxsplit=1)[0]
     return text[:1].upper() + text[1:] if text else ""
 
 
