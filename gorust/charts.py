@@ -106,10 +106,11 @@ def chart_html(spec: dict) -> str:
     }
     script = (
         "(function () {"
+        f"{KEEP_TEXT_READABLE}"
         f"var el = document.getElementById({json.dumps(element_id)});"
         "if (!el || typeof window.vegaEmbed !== 'function') { return; }"
         f"window.vegaEmbed(el, {json.dumps(spec)}, {json.dumps(options)})"
-        ".then(function () { el.dataset.rendered = 'vega'; })"
+        ".then(function () { el.dataset.rendered = 'vega'; keepTextReadable(el); })"
         ".catch(function (err) { el.dataset.rendered = 'error'; console.error(err); });"
         "})();"
     )
@@ -123,6 +124,22 @@ def chart_html(spec: dict) -> str:
 # The smallest chart text a reader should meet, in CSS pixels: a chart scales down with its
 # column only until its smallest text reaches this size; below it, the chart scrolls sideways.
 MIN_TEXT_PX = 9.0
+
+
+# The same rule for the interactive chart, whose SVG Vega draws in the browser with the
+# browser's fonts: its width can differ from the static SVG's.
+KEEP_TEXT_READABLE = (
+    "function keepTextReadable(el) {"
+    "var svg = el.querySelector('svg.marks'); if (!svg) { return; }"
+    "var sizes = Array.prototype.map.call(svg.querySelectorAll('text'),"
+    " function (t) { return parseFloat(window.getComputedStyle(t).fontSize); })"
+    ".filter(function (size) { return size > 0; });"
+    "if (!sizes.length) { return; }"
+    f"var scale = Math.min(1, {MIN_TEXT_PX} / Math.min.apply(null, sizes));"
+    "var width = parseFloat(svg.getAttribute('width'));"
+    "if (width) { el.style.setProperty('--gvr-min-width', Math.ceil(width * scale) + 'px'); }"
+    "}"
+)
 
 
 def min_width_style(svg: str) -> str:
