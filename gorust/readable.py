@@ -20,6 +20,9 @@ import pandas as pd
 
 SCROLL_CLASS = "gvr-table-scroll"
 TABLE_CLASS = "gvr-table"
+# A table of more columns than this is set in smaller type, to fit the page at 1300 px.
+WIDE_COLUMNS = 8
+WIDE_CLASS = "gvr-wide"
 
 # A column name's unit token and how a header writes it.
 UNITS = {
@@ -52,6 +55,10 @@ WORDS = {
     "q3": "Q3",
     "loc": "LOC",
     "wasm": "Wasm",
+    "kib": "KiB",
+    "mib": "MiB",
+    "gib": "GiB",
+    "rps": "requests/s",
 }
 
 
@@ -137,8 +144,9 @@ def html_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None) ->
         for value, is_verdict in zip(values, verdicts, strict=True):
             cells.append(verdict_td(value) if is_verdict else td(value))
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    wide = f" {WIDE_CLASS}" if len(names) > WIDE_COLUMNS else ""
     return (
-        f'<div class="{SCROLL_CLASS}"><table class="{TABLE_CLASS}">'
+        f'<div class="{SCROLL_CLASS}"><table class="{TABLE_CLASS}{wide}">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
