@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from gorust import charts
 from gorust.part2 import beside
@@ -15,6 +16,24 @@ PAUSE_STATISTICS = {
     "stop_p99_us": "p99, stopping only",
     "pause_max_us": "worst of all runs",
 }
+
+
+def _pause_axes(long: pd.DataFrame) -> tuple[alt.X, alt.Y]:
+    """Live heap and pause, both log scales ticked at powers of ten only: the default log ticks
+    ran together ("1,0002,0004,000")."""
+    x = alt.X(
+        "live_heap_mib:Q",
+        scale=alt.Scale(type="log", nice=False, padding=30),
+        title="live heap after the cycle (MiB, log)",
+        axis=alt.Axis(values=charts.powers_of_ten(long.live_heap_mib), format=",~g"),
+    )
+    y = alt.Y(
+        "pause_us:Q",
+        scale=alt.Scale(type="log"),
+        title="stop-the-world pause (µs, log)",
+        axis=alt.Axis(values=charts.powers_of_ten(long.pause_us), format=",~g"),
+    )
+    return x, y
 
 
 def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetChart:
@@ -30,19 +49,7 @@ def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetC
     )
     long["statistic"] = long.statistic.map(PAUSE_STATISTICS)
     long = long[long.pause_us > 0]  # a log scale has no zero
-    # Powers of ten only: the default log ticks ran together ("1,0002,0004,000").
-    x = alt.X(
-        "live_heap_mib:Q",
-        scale=alt.Scale(type="log", nice=False, padding=30),
-        title="live heap after the cycle (MiB, log)",
-        axis=alt.Axis(values=charts.powers_of_ten(long.live_heap_mib), format=",~g"),
-    )
-    y = alt.Y(
-        "pause_us:Q",
-        scale=alt.Scale(type="log"),
-        title="stop-the-world pause (µs, log)",
-        axis=alt.Axis(values=charts.powers_of_ten(long.pause_us), format=",~g"),
-    )
+    x, y = _pause_axes(long)
     lines = (
         alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))

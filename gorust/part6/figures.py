@@ -73,11 +73,11 @@ def _bins_words(result: ReadStateRuns, reference: ReadStateRuns | None) -> str:
     )
 
 
-def latency_over_time_chart(
-    result: ReadStateRuns, reference: ReadStateRuns | None = None
-) -> alt.Chart:
-    order = [v.label for v in VARIANTS]
-    base = alt.Chart(both_runs(_latency_over_time_data, result, reference))
+def _collection_marks(
+    base: alt.Chart, reference: ReadStateRuns | None
+) -> tuple[alt.Chart, alt.Chart]:
+    """Go's collections, named in the legend: each one's span shaded, and a 2-px rule where it
+    starts, since a cycle of a millisecond is as wide as a hair on a four-minute axis."""
     collections = base.transform_filter("isValid(datum.start_s)").transform_calculate(
         shown=f"'{COLLECTION}'"
     )
@@ -86,8 +86,6 @@ def latency_over_time_chart(
         alt.Tooltip("end_s:Q", title="ends (s)", format=".3f"),
         *run_tooltip(reference),
     ]
-    # A collection is its span, shaded, and a 2-px rule where it starts: a cycle of a
-    # millisecond is as wide as a hair on a four-minute axis, and would not show otherwise.
     shades = collections.mark_rect(opacity=0.8).encode(
         x="start_s:Q",
         x2="end_s:Q",
@@ -101,6 +99,15 @@ def latency_over_time_chart(
     starts = collections.mark_rule(strokeWidth=2, color=COLLECTION_EDGE).encode(
         x="start_s:Q", tooltip=tooltip
     )
+    return shades, starts
+
+
+def latency_over_time_chart(
+    result: ReadStateRuns, reference: ReadStateRuns | None = None
+) -> alt.Chart:
+    order = [v.label for v in VARIANTS]
+    base = alt.Chart(both_runs(_latency_over_time_data, result, reference))
+    shades, starts = _collection_marks(base, reference)
     lines = (
         base.transform_filter("isValid(datum.t_s)")
         .transform_fold(["p99_us", "max_us"], as_=["statistic", "latency_us"])
