@@ -71,13 +71,21 @@ def row(claim: Claim) -> str:
     )
 
 
+# A printed page cannot unfold a panel: the folded numbers open before the browser prints.
+OPEN_FOR_PRINT = (
+    "<script>window.addEventListener('beforeprint', function () {"
+    "document.querySelectorAll('details.gvr-evidence')"
+    ".forEach(function (d) { d.open = true; }); });</script>"
+)
+
+
 def claims_html(claims: Iterable[Claim]) -> str:
     """The claim-check table, in a container that scrolls sideways on a narrow screen."""
     body = "".join(row(c) for c in claims)
     return (
         '<div class="gvr-table-scroll"><table class="gvr-claims">'
         '<thead><tr><th scope="col">Claim</th><th scope="col">Verdict</th></tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
+        f"<tbody>{body}</tbody></table></div>{OPEN_FOR_PRINT}"
     )
 
 

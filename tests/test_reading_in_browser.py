@@ -163,6 +163,11 @@ def test_print_shows_both_languages_tabs_and_cuts_no_cell(browser: Browser, page
         assert all(height > 0 for _, height in tab_set["labels"]), tab_set
         assert all(height > 0 for height in tab_set["panels"]), f"a tab is hidden: {tab_set}"
     assert not page.evaluate(CLIPPED_IN_PRINT), page.evaluate(CLIPPED_IN_PRINT)
+    # Printing unfolds the claim table's numbers: a page on paper cannot open a panel.
+    page.pdf()
+    folded = "() => [...document.querySelectorAll('details.gvr-evidence')].map(d => d.open)"
+    unfolded = page.evaluate(folded)
+    assert unfolded and all(unfolded), f"folded when printed: {unfolded}"
     page.close()
 
 
