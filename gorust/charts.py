@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import re
 import uuid
 from pathlib import Path
 
@@ -36,6 +38,24 @@ def language_color(field: str = "Language") -> alt.Color:
         scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())),
         legend=alt.Legend(title=None, orient="top"),
     )
+
+
+def language_series(dashes: dict[str, list[int]], field: str = "series") -> dict[str, object]:
+    """Colour and dash on one field ("Go, p99"), so that one legend shows both: a dash
+    legend of its own draws no stroke when the colour comes from another field.
+    ``dashes``: each series name (after the language) and its dash pattern."""
+    domain = [f"{language}, {name}" for language in COLORS for name in dashes]
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2)
+    colours = [colour for colour in COLORS.values() for _ in dashes]
+    patterns = [pattern for _ in COLORS for pattern in dashes.values()]
+    return {
+        "color": alt.Color(
+            f"{field}:N", scale=alt.Scale(domain=domain, range=colours), legend=legend
+        ),
+        "strokeDash": alt.StrokeDash(
+            f"{field}:N", scale=alt.Scale(domain=domain, range=patterns), legend=legend
+        ),
+    }
 
 
 def with_language_names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -86,18 +106,52 @@ def chart_html(spec: dict) -> str:
     }
     script = (
         "(function () {"
+        f"{KEEP_TEXT_READABLE}"
         f"var el = document.getElementById({json.dumps(element_id)});"
         "if (!el || typeof window.vegaEmbed !== 'function') { return; }"
         f"window.vegaEmbed(el, {json.dumps(spec)}, {json.dumps(options)})"
-        ".then(function () { el.dataset.rendered = 'vega'; })"
+        ".then(function () { el.dataset.rendered = 'vega'; keepTextReadable(el); })"
         ".catch(function (err) { el.dataset.rendered = 'error'; console.error(err); });"
         "})();"
     )
     return (
-        f'<div id="{element_id}" class="gorust-chart" '
+        f'<div id="{element_id}" class="gorust-chart" style="{min_width_style(svg)}" '
         f'aria-label="{html.escape(spec.get("description", "chart"))}">{svg}</div>'
         f"<script>{script}</script>"
     )
+
+
+# The smallest chart text a reader should meet, in CSS pixels: a chart scales down with its
+# column only until its smallest text reaches this size; below it, the chart scrolls sideways.
+MIN_TEXT_PX = 9.0
+
+
+# The same rule for the interactive chart, whose SVG Vega draws in the browser with the
+# browser's fonts: its width can differ from the static SVG's.
+KEEP_TEXT_READABLE = (
+    "function keepTextReadable(el) {"
+    "var svg = el.querySelector('svg.marks'); if (!svg) { return; }"
+    "var sizes = Array.prototype.map.call(svg.querySelectorAll('text'),"
+    " function (t) { return parseFloat(window.getComputedStyle(t).fontSize); })"
+    ".filter(function (size) { return size > 0; });"
+    "if (!sizes.length) { return; }"
+    f"var scale = Math.min(1, {MIN_TEXT_PX} / Math.min.apply(null, sizes));"
+    "var width = parseFloat(svg.getAttribute('width'));"
+    "if (width) { el.style.setProperty('--gvr-min-width', Math.ceil(width * scale) + 'px'); }"
+    "}"
+)
+
+
+def min_width_style(svg: str) -> str:
+    """``--gvr-min-width``: the width at which the chart's smallest text is MIN_TEXT_PX
+    (course.css keeps the chart at least that wide). The static SVG and the interactive chart
+    draw the same spec, so one value holds for both."""
+    width = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', svg)]
+    if width is None or not sizes:
+        return ""
+    scale = min(1.0, MIN_TEXT_PX / min(sizes))
+    return f"--gvr-min-width: {math.ceil(float(width.group(1)) * scale)}px"
 
 
 def enable() -> None:
@@ -147,10 +201,11 @@ def interval_dots(
     return alt.layer(spread, dots)
 
 
-# Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, … and the maximum.
-PERCENTILE_TICKS = (2, 10, 100, 1000, 10000, 100000)
+# Ticks of a percentile axis on the "nines" scale 1/(1−p): p50, p90, p99, p99.9 and the
+# maximum. p99.99 is drawn but not labelled: in a narrow panel its label ran into p99.9's.
+PERCENTILE_TICKS = (2, 10, 100, 1000, 100000)
 PERCENTILE_LABELS = (
-    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', '10000': 'p99.99', "
+    "{'2': 'p50', '10': 'p90', '100': 'p99', '1000': 'p99.9', "
     "'100000': 'max'}[datum.value] || datum.label"
 )
 
@@ -175,7 +230,12 @@ def percentile_distribution(
                 title="percentile (log scale of 1/(1−p))",
                 axis=alt.Axis(values=list(PERCENTILE_TICKS), labelExpr=PERCENTILE_LABELS),
             ),
-            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title=y_title),
+            y=alt.Y(
+                "latency_us:Q",
+                scale=alt.Scale(type="log"),
+                title=y_title,
+                axis=alt.Axis(values=powers_of_ten(named.latency_us), format=",~g"),
+            ),
             color=language_color(),
             tooltip=[
                 "Language",
@@ -227,6 +287,19 @@ def powers_of_ten(values: pd.Series) -> list[float]:
     low = math.floor(math.log10(positive.min()))
     high = math.ceil(math.log10(positive.max()))
     return [10.0**exponent for exponent in range(low, high + 1)]
+
+
+def log_ticks(values: pd.Series) -> list[float]:
+    """Tick values for a log axis: powers of ten, and their doubles and fives where the data
+    span too little for three powers of ten to show."""
+    tens = powers_of_ten(values)
+    positive = values[values > 0]
+    if positive.empty:
+        return tens
+    low, high = float(positive.min()), float(positive.max())
+    if sum(low <= t <= high for t in tens) >= 3:
+        return tens
+    return sorted(t * m for t in tens for m in (1, 2, 5))
 
 
 # This machine's run against the reference (gorust.agreement): every chart of a live page draws

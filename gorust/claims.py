@@ -213,9 +213,12 @@ def markdown_cell(text: object) -> str:
 
 
 def verdict_cell(verdict: str) -> str:
-    """The verdict word in bold, its reason (after a colon) in plain text."""
-    word, _, reason = str(verdict).partition(":")
-    return f"**{markdown_cell(word)}**" + (f":{markdown_cell(reason)}" if reason else "")
+    """The verdict's label as its coloured badge (inline HTML, which MyST and JupyterLab
+    show), its reason (after a colon) in plain text."""
+    from gorust.claim_view import badge
+
+    _, _, reason = str(verdict).partition(":")
+    return badge(verdict) + (f":{markdown_cell(reason)}" if reason else "")
 
 
 def claim_cell(claim: str, source: str) -> str:
@@ -277,4 +280,21 @@ def check(chapter: str) -> Markdown:
 
     found = judge(chapter, tables)
     experiments.save_derived(chapter, "claims", lambda: claims_frame(chapter, found, tables))
-    return Markdown(f"{table(found).data}\n\n{agreement.table(chapter).data}".rstrip())
+    return ClaimCheck(found, agreement.table(chapter).data)
+
+
+class ClaimCheck(Markdown):
+    """The claim check as the chapter shows it: in HTML (the book, JupyterLab) a table a reader
+    scans (gorust.claim_view: badge, one sentence, the numbers folded beneath) and the
+    agreement table; as Markdown (``.data``), the full table with every column."""
+
+    def __init__(self, found: list[Claim], agreement_markdown: str) -> None:
+        super().__init__(f"{table(found).data}\n\n{agreement_markdown}".rstrip())
+        self.found = found
+        self.agreement_markdown = agreement_markdown
+
+    def _repr_html_(self) -> str:
+        from gorust.claim_view import claims_html, markdown_html
+
+        agreement_html = markdown_html(self.agreement_markdown) if self.agreement_markdown else ""
+        return f'<div class="gvr-claim-check">{claims_html(self.found)}{agreement_html}</div>'

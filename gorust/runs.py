@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust import charts, provenance, replay
+from gorust import charts, provenance, readable, replay
 from gorust.kernels import GoKernel, Kernel, RustKernel
 
 
@@ -67,6 +67,7 @@ def begin(chapter: str, recorded_in: Sequence[str] = ()) -> Markdown | None:
     the page shows recorded results (of ``recorded_in`` when the page shows other chapters'
     data)."""
     charts.enable()
+    readable.enable()
     return replay.banner(chapter, recorded_in)
 
 

@@ -5,10 +5,11 @@ chapter's replay tests make."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,16 @@ import pytest
 from gorust import GoKernel, Kernel, RustKernel, paths
 
 STRICT = ["-W", "-n", "--keep-going"]
+BUILT_HTML = paths.REPO / "_build" / "html"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Pages whose chapter is written must show charts; placeholders show none.
 CHAPTERS_WITH_CHARTS = {
     "chapters/01-philosophies.html": 2,
@@ -269,3 +280,21 @@ def scaled_where(column: str, factor: float, **where: object):
         return frame
 
     return change
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's, through Playwright) for the tests of the built book."""
+    if not (BUILT_HTML / "intro.html").exists():
+        pytest.fail("No built book in _build/html: run `make html` (or `make book`) first.")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium is not installed: `apt-get install chromium` (see .ci/run).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()

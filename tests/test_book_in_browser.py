@@ -6,14 +6,12 @@ Run after `make html` (`make test` does both); skipped with a reason if there is
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from gorust.paths import REPO
+from tests.conftest import BUILT_HTML as HTML
 from tests.conftest import CHAPTERS_WITH_CHARTS
 
 if TYPE_CHECKING:
@@ -21,37 +19,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-HTML = REPO / "_build" / "html"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def _pages() -> list[Path]:
     return sorted([HTML / "intro.html", *(HTML / "chapters").glob("*.html")])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (HTML / "intro.html").exists():
-        pytest.fail("No built book in _build/html: run `make html` (or `make book`) first.")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (see .ci/run).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
 
 
 def test_every_chapter_is_in_the_build():

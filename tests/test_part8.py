@@ -88,7 +88,7 @@ def test_the_ledger_holds_every_recorded_claim(data_dir: Path) -> None:
     assert counts.loc["depends", "article claims"] == 1
     assert counts["article claims"].sum() == 1 and counts["course findings"].sum() == 0
     table = part8.ledger_table(claims).data
-    assert "{ref}`part1`" in table and "**depends**" in table
+    assert "{ref}`part1`" in table and "gvr-verdict-depends" in table
 
 
 def test_a_claim_judged_in_two_chapters_is_one_row_and_depends_when_they_disagree(

@@ -94,6 +94,11 @@ def task_memory_chart(memory: pd.DataFrame, reference: pd.DataFrame | None = Non
     runs = beside.run_encodings(frame)
     detail = [alt.Detail("label:N"), *([runs.pop("detail")] if "detail" in runs else [])]
     frame["peak_rss_mib"] = frame.peak_rss_bytes / 2**20
+    # Colour and dash on one field, so one legend shows each model's colour and dash.
+    labels = [label for _, _, label in TASK_MODELS]
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=2)
+    colours = [charts.COLORS[charts.LANGUAGE_NAMES[language]] for language, _, _ in TASK_MODELS]
+    model_color = alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=legend)
     base = alt.Chart(frame).encode(
         # Powers of ten only: a log axis's default ticks print "3,0004,000" between them.
         x=alt.X(
@@ -108,12 +113,14 @@ def task_memory_chart(memory: pd.DataFrame, reference: pd.DataFrame | None = Non
             title="peak RSS of the process (MiB, log scale)",
             axis=alt.Axis(values=charts.powers_of_ten(frame.peak_rss_mib), format="~s"),
         ),
-        color=charts.language_color(),
+        color=model_color,
         detail=detail,
         **runs,
     )
     lines = base.mark_line(point=alt.OverlayMarkDef(size=70, filled=True)).encode(
-        strokeDash=alt.StrokeDash("label:N", legend=None),
+        strokeDash=alt.StrokeDash(
+            "label:N", scale=alt.Scale(domain=labels, range=[[1, 0], [2, 2], [6, 3]]), legend=legend
+        ),
         tooltip=[
             alt.Tooltip("label:N", title="model"),
             alt.Tooltip("tasks:Q", format=","),
@@ -131,7 +138,7 @@ def task_memory_chart(memory: pd.DataFrame, reference: pd.DataFrame | None = Non
     names = (
         alt.Chart(frame[last])
         .mark_text(align="right", dx=-4, dy=-12, fontSize=12, fontWeight="bold")
-        .encode(x="tasks:Q", y="peak_rss_mib:Q", text="label:N", color=charts.language_color())
+        .encode(x="tasks:Q", y="peak_rss_mib:Q", text="label:N", color=model_color)
     )
     return (lines + names).properties(
         title=alt.Title(

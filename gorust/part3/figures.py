@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 from gorust import charts
 from gorust.part2 import beside
@@ -15,6 +16,24 @@ PAUSE_STATISTICS = {
     "stop_p99_us": "p99, stopping only",
     "pause_max_us": "worst of all runs",
 }
+
+
+def _pause_axes(long: pd.DataFrame) -> tuple[alt.X, alt.Y]:
+    """Live heap and pause, both log scales ticked at powers of ten only: the default log ticks
+    ran together ("1,0002,0004,000")."""
+    x = alt.X(
+        "live_heap_mib:Q",
+        scale=alt.Scale(type="log", nice=False, padding=30),
+        title="live heap after the cycle (MiB, log)",
+        axis=alt.Axis(values=charts.powers_of_ten(long.live_heap_mib), format=",~g"),
+    )
+    y = alt.Y(
+        "pause_us:Q",
+        scale=alt.Scale(type="log"),
+        title="stop-the-world pause (µs, log)",
+        axis=alt.Axis(values=charts.powers_of_ten(long.pause_us), format=",~g"),
+    )
+    return x, y
 
 
 def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetChart:
@@ -30,12 +49,7 @@ def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetC
     )
     long["statistic"] = long.statistic.map(PAUSE_STATISTICS)
     long = long[long.pause_us > 0]  # a log scale has no zero
-    x = alt.X(
-        "live_heap_mib:Q",
-        scale=alt.Scale(type="log", nice=False, padding=30),
-        title="live heap after the cycle (MiB, log)",
-    )
-    y = alt.Y("pause_us:Q", scale=alt.Scale(type="log"), title="stop-the-world pause (µs, log)")
+    x, y = _pause_axes(long)
     lines = (
         alt.Chart()
         .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
@@ -68,9 +82,11 @@ def pause_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.FacetC
         .properties(
             title=alt.Title(
                 "Go's stop-the-world pauses as the live heap grows",
-                subtitle="runtime/metrics /sched/pauses/total/gc and /stopping/gc; median of "
-                "runs' p99 (worst: maximum of all runs); dashed: the article's “<500 µs”, "
-                "dotted: Go 1.8's “usually under 100 µs”",
+                subtitle=[
+                    "runtime/metrics /sched/pauses/total/gc and /stopping/gc; median of runs' "
+                    "p99 (worst: maximum of all runs)",
+                    "dashed: the article's “<500 µs”; dotted: Go 1.8's “usually under 100 µs”",
+                ],
             ),
             description="GC pause percentiles against live heap size, natural and forced "
             "collections, with the article's claim",
@@ -122,8 +138,20 @@ def memory_chart(runs: HeapRuns, reference: HeapRuns | None = None) -> alt.Chart
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60, filled=True))
         .encode(
-            x=alt.X("records:Q", scale=alt.Scale(type="log"), title="live records (log)"),
-            y=alt.Y("rss_mib:Q", scale=alt.Scale(type="log"), title="resident memory (MiB, log)"),
+            # The axes end at the data (no empty decade out to 100M) and tick at powers of ten
+            # (the default ticks ran together: "3,000,0005,000,000").
+            x=alt.X(
+                "records:Q",
+                scale=alt.Scale(type="log", nice=False, padding=12),
+                title="live records (log)",
+                axis=alt.Axis(values=charts.log_ticks(frame.records), format="~s"),
+            ),
+            y=alt.Y(
+                "rss_mib:Q",
+                scale=alt.Scale(type="log", nice=False, padding=12),
+                title="resident memory (MiB, log)",
+                axis=alt.Axis(values=charts.log_ticks(frame.rss_mib), format=",~g"),
+            ),
             color=charts.language_color(),
             **beside.run_encodings(frame),
             tooltip=[

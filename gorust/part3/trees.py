@@ -118,7 +118,10 @@ def binary_trees_chart(trees: pd.DataFrame, reference: pd.DataFrame | None = Non
         "peak_rss_mib": "peak RSS (MiB)",
     }
     long["metric"] = long.metric.map(names)
-    base = alt.Chart(long).encode(y=alt.Y("variant:N", sort=list(TREE_LABELS), title=None))
+    base = alt.Chart(long).encode(
+        # The longest variant name ("Go, GOGC=off + GOMEMLIMIT=…") whole, not cut at 180 px.
+        y=alt.Y("variant:N", sort=list(TREE_LABELS), title=None, axis=alt.Axis(labelLimit=400))
+    )
     bars = base.mark_bar().encode(
         x=alt.X("median(value):Q", title=None),
         color=charts.language_color(),

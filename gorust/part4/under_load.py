@@ -290,13 +290,29 @@ PERCENTILES = {
 }
 
 
+def _variant_legend() -> alt.Legend:
+    return alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2, labelLimit=320)
+
+
+def _variant_color() -> alt.Color:
+    """Each variant in its language's colour, on the variant field: with the shape and dash on
+    the same field, one legend shows every colour, shape and dash."""
+    colours = [charts.COLORS[charts.LANGUAGE_NAMES[v.language]] for v in LOAD_VARIANTS]
+    return alt.Color(
+        "variant:N",
+        sort=VARIANT_ORDER,
+        scale=alt.Scale(domain=VARIANT_ORDER, range=colours),
+        legend=_variant_legend(),
+    )
+
+
 def _variant_shape() -> alt.Shape:
     """Circles for the libraries' defaults, diamonds for sqlx without its ping."""
     return alt.Shape(
         "variant:N",
         sort=VARIANT_ORDER,
         scale=alt.Scale(domain=VARIANT_ORDER, range=["circle", "circle", "diamond"]),
-        legend=None,
+        legend=_variant_legend(),
     )
 
 
@@ -305,7 +321,7 @@ def _throughput_panel(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         y=alt.Y("scenario:N", sort=list(SCENARIOS), title=None),
         yOffset=alt.YOffset("series:N", sort=series_order(VARIANT_ORDER)),
-        color=charts.language_color(),
+        color=_variant_color(),
         shape=_variant_shape(),
         **run_encodings(frame),
     )
@@ -350,7 +366,7 @@ def _latency_panel(medians: pd.DataFrame) -> alt.FacetChart:
         "variant:N",
         sort=VARIANT_ORDER,
         scale=alt.Scale(domain=VARIANT_ORDER, range=[[1, 0], [1, 0], [5, 3]]),
-        legend=alt.Legend(title=None, orient="bottom", symbolType="stroke"),
+        legend=_variant_legend(),
     )
     percentile = alt.X(
         "percentile:N",
@@ -364,7 +380,7 @@ def _latency_panel(medians: pd.DataFrame) -> alt.FacetChart:
         .encode(
             x=percentile,
             y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="latency (ms, log scale)"),
-            color=charts.language_color(),
+            color=_variant_color(),
             shape=_variant_shape(),
             strokeDash=dashes,
             detail=f"{RUN_FIELD}:N",

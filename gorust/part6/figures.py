@@ -15,6 +15,10 @@ import pandas as pd
 from gorust import charts
 from gorust.part6.serving import VARIANTS, ReadStateRuns
 
+COLLECTION = "a Go collection is running"
+COLLECTION_COLOUR = "#f3e3a0"
+COLLECTION_EDGE = "#d4a800"
+
 
 def _latency_over_time_data(result: ReadStateRuns) -> pd.DataFrame:
     """The first run's p99 and max per bin, with Go's collections as spans: one data set for
@@ -69,40 +73,58 @@ def _bins_words(result: ReadStateRuns, reference: ReadStateRuns | None) -> str:
     )
 
 
+def _collection_marks(
+    base: alt.Chart, reference: ReadStateRuns | None
+) -> tuple[alt.Chart, alt.Chart]:
+    """Go's collections, named in the legend: each one's span shaded, and a 2-px rule where it
+    starts, since a cycle of a millisecond is as wide as a hair on a four-minute axis."""
+    collections = base.transform_filter("isValid(datum.start_s)").transform_calculate(
+        shown=f"'{COLLECTION}'"
+    )
+    tooltip = [
+        alt.Tooltip("start_s:Q", title="collection starts (s)", format=".3f"),
+        alt.Tooltip("end_s:Q", title="ends (s)", format=".3f"),
+        *run_tooltip(reference),
+    ]
+    shades = collections.mark_rect(opacity=0.8).encode(
+        x="start_s:Q",
+        x2="end_s:Q",
+        fill=alt.Fill(
+            "shown:N",
+            scale=alt.Scale(domain=[COLLECTION], range=[COLLECTION_COLOUR]),
+            legend=alt.Legend(orient="top", title=None, symbolType="square"),
+        ),
+        tooltip=tooltip,
+    )
+    starts = collections.mark_rule(strokeWidth=2, color=COLLECTION_EDGE).encode(
+        x="start_s:Q", tooltip=tooltip
+    )
+    return shades, starts
+
+
 def latency_over_time_chart(
     result: ReadStateRuns, reference: ReadStateRuns | None = None
 ) -> alt.Chart:
     order = [v.label for v in VARIANTS]
     base = alt.Chart(both_runs(_latency_over_time_data, result, reference))
-    shades = (
-        base.transform_filter("isValid(datum.start_s)")
-        .mark_rect(color="#f3e3a0", opacity=0.8)
-        .encode(
-            x="start_s:Q",
-            x2="end_s:Q",
-            tooltip=[
-                alt.Tooltip("start_s:Q", title="collection starts (s)", format=".2f"),
-                alt.Tooltip("end_s:Q", title="ends (s)", format=".2f"),
-                *run_tooltip(reference),
-            ],
-        )
-    )
+    shades, starts = _collection_marks(base, reference)
     lines = (
         base.transform_filter("isValid(datum.t_s)")
         .transform_fold(["p99_us", "max_us"], as_=["statistic", "latency_us"])
         .transform_calculate(statistic="datum.statistic === 'p99_us' ? 'p99' : 'max'")
+        .transform_calculate(series="datum.Language + ', ' + datum.statistic")
         .mark_line(strokeWidth=1.5, point=alt.OverlayMarkDef(size=10))
         .encode(
-            x=alt.X("t_s:Q", title="time (s); shaded: a Go collection is running"),
-            y=alt.Y("latency_us:Q", scale=alt.Scale(type="log"), title="latency (µs, log)"),
-            color=charts.language_color(),
-            strokeDash=alt.StrokeDash(
-                "statistic:N",
-                sort=["max", "p99"],
-                legend=alt.Legend(
-                    orient="top", title=None, symbolType="stroke", symbolStrokeWidth=2
-                ),
+            x=alt.X("t_s:Q", title="time (s)"),
+            y=alt.Y(
+                "latency_us:Q",
+                scale=alt.Scale(type="log"),
+                title="latency (µs, log)",
+                # Every other power of ten: six labels in an 85-px panel ran together.
+                axis=alt.Axis(values=[1, 100, 10_000, 1_000_000], format="~s"),
             ),
+            # One legend for colour and dash: "Go, max", "Go, p99", "Rust, max", "Rust, p99".
+            **charts.language_series({"max": [1, 0], "p99": [4, 3]}),
             tooltip=[
                 "variant:N",
                 "statistic:N",
@@ -113,11 +135,13 @@ def latency_over_time_chart(
         )
     )
     if reference is None:
-        faceted = charts.one_row_per_variant(alt.layer(shades, lines), order, width=600, height=85)
+        faceted = charts.one_row_per_variant(
+            alt.layer(shades, starts, lines), order, width=600, height=85
+        )
     else:
         # Each run on its own clock: seconds of the quick profile beside minutes of the full.
         faceted = (
-            alt.layer(shades, lines)
+            alt.layer(shades, starts, lines)
             .properties(width=380, height=85)
             .facet(
                 row=alt.Row("variant:N", sort=order, title=None, header=charts.row_header()),
@@ -157,24 +181,21 @@ def by_run(chart: alt.Chart, reference: ReadStateRuns | None, **sizes: int) -> a
 
 
 def memory_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) -> alt.Chart:
+    """RSS over time, one panel per variant (the variants differ by layout, not by a dash
+    pattern to decode), every axis from zero so that the panels compare at a glance."""
+    order = [v.label for v in VARIANTS]
     chart = (
         alt.Chart(both_runs(_memory_data, result, reference))
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("t_s:Q", title="time (s)"),
-            y=alt.Y("rss_mib:Q", title="resident memory (MiB)", scale=alt.Scale(zero=False)),
-            color=charts.language_color(),
-            strokeDash=alt.StrokeDash(
-                "variant:N",
-                sort=[v.label for v in VARIANTS],
-                legend=alt.Legend(
-                    orient="right",
-                    title=None,
-                    labelLimit=300,
-                    symbolType="stroke",
-                    symbolStrokeWidth=2,
-                ),
+            y=alt.Y(
+                "rss_mib:Q",
+                title="RSS (MiB)",
+                scale=alt.Scale(zero=True),
+                axis=alt.Axis(tickCount=2, titleFontSize=11),
             ),
+            color=charts.language_color(),
             tooltip=[
                 "variant",
                 alt.Tooltip("t_s:Q", title="s"),
@@ -182,9 +203,19 @@ def memory_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) 
                 *run_tooltip(reference),
             ],
         )
+        .properties(width=560 if reference is None else 340, height=40)
     )
-    return by_run(chart, reference, width=300, height=200).properties(
-        title=alt.Title("Memory of the same cache", subtitle="RSS sampled during the run"),
+    rows = alt.Row("variant:N", sort=order, title=None, header=charts.row_header())
+    faceted = (
+        chart.facet(row=rows)
+        if reference is None
+        else chart.facet(row=rows, column=run_column()).resolve_scale(x="independent")
+    )
+    return faceted.properties(
+        title=alt.Title(
+            "Memory of the same cache",
+            subtitle="RSS sampled during the first run of each variant; every axis from zero",
+        ),
         description=f"Resident memory over time for {len(VARIANTS)} LRU cache variants",
     )
 
@@ -210,7 +241,7 @@ def work_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) ->
                 "variant:N",
                 sort=[v.label for v in VARIANTS],
                 title=None,
-                axis=alt.Axis(labelLimit=300),
+                axis=alt.Axis(labelLimit=420),
             ),
             x=alt.X(
                 "seconds:Q", title="seconds of work during the run (median of runs)", stack=True
@@ -221,7 +252,13 @@ def work_chart(result: ReadStateRuns, reference: ReadStateRuns | None = None) ->
                 scale=alt.Scale(
                     domain=["serving requests", "garbage collector"], range=[1.0, 0.45]
                 ),
-                legend=alt.Legend(orient="top", title=None),
+                # In the bars' own colour (Go's: only Go has a collector), not black and grey.
+                legend=alt.Legend(
+                    orient="top",
+                    title=None,
+                    symbolType="square",
+                    symbolFillColor=charts.COLORS["Go"],
+                ),
             ),
             tooltip=[
                 "variant",

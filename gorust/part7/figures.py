@@ -198,7 +198,9 @@ def _size_opacity(frame: pd.DataFrame) -> alt.Opacity | alt.OpacityValue:
     if both_runs(frame):
         return charts.run_opacity(frame)
     return alt.Opacity(
-        "kind:N", scale=alt.Scale(domain=["as built", "stripped"], range=[0.5, 1.0]), legend=None
+        "kind:N",
+        scale=alt.Scale(domain=["as built", "stripped"], range=[0.5, 1.0]),
+        legend=alt.Legend(title=None, orient="top", symbolType="square", symbolFillColor="#777"),
     )
 
 
