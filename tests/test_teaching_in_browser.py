@@ -32,23 +32,7 @@ pytestmark = pytest.mark.browser
 HTML = REPO / "_build" / "html"
 CHAPTERS = sorted((REPO / "chapters").glob("0*.ipynb"))
 LIVE_CHAPTER = "01-philosophies.ipynb"  # the shortest chapter that builds and runs programs
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 RUN_ALL_TIMEOUT_S = 600
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (see .ci/run).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield launched
-        launched.close()
 
 
 def offline_page(browser: Browser, local: str) -> tuple[Page, list[str]]:
