@@ -43,6 +43,7 @@ import requests
 
 from gorust import part4, postgres
 from gorust.kernels import GoKernel, Kernel, RustKernel
+from gorust.part4.default_probes import children_of, frozen, signal_all
 
 LANGUAGES = ("go", "rust")
 # The contract: a database that cannot answer is a 503 within about DB_DEADLINE_S.
@@ -64,37 +65,6 @@ def _kernel(language: str) -> Kernel:
 
 
 # -- The cluster, and the faults done to it --------------------------------------------------
-def _children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (the postmaster's backends and workers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError):
-            stat = (entry / "stat").read_text()
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _signal_all(pids: list[int], signum: int) -> None:
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
-
-
-@contextlib.contextmanager
-def frozen(pg: postgres.Cluster) -> Iterator[None]:
-    """PostgreSQL frozen: SIGSTOP to the postmaster and every process it started, SIGCONT to
-    all of them at the end, whatever happened."""
-    stopped = [pg.pid, *_children(pg.pid)]
-    try:
-        _signal_all(stopped, signal.SIGSTOP)
-        yield
-    finally:
-        _signal_all([*stopped, *_children(pg.pid)], signal.SIGCONT)
-
-
 def _restart(pg: postgres.Cluster) -> None:
     """Start the stopped postmaster again, on the same data directory, port and user.
 
@@ -172,7 +142,7 @@ def terminate_backends(pg: postgres.Cluster, database: str) -> int:
 
 def _repair(pg: postgres.Cluster) -> None:
     """After a test: nothing frozen, and the postmaster running and ready."""
-    _signal_all([pg.pid, *_children(pg.pid)], signal.SIGCONT)
+    signal_all([pg.pid, *children_of(pg.pid)], signal.SIGCONT)
     if not pg.running:
         _restart(pg)
 

@@ -253,7 +253,7 @@ def database_stopped(target: Target) -> tuple[Answer, str]:
 
 
 # -- The cases that wait, sent to every service at once ----------------------------------------
-def _children(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         with contextlib.suppress(OSError, IndexError, ValueError):
@@ -264,7 +264,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _signal(pids: list[int], signum: int) -> None:
+def signal_all(pids: list[int], signum: int) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
@@ -274,12 +274,12 @@ def _signal(pids: list[int], signum: int) -> None:
 def frozen(pg: postgres.Cluster) -> Iterator[None]:
     """PostgreSQL frozen (SIGSTOP to the postmaster and its processes), resumed at the end
     (SIGCONT), whatever happened."""
-    stopped = [pg.pid, *_children(pg.pid)]
+    stopped = [pg.pid, *children_of(pg.pid)]
     try:
-        _signal(stopped, signal.SIGSTOP)
+        signal_all(stopped, signal.SIGSTOP)
         yield
     finally:
-        _signal([*stopped, *_children(pg.pid)], signal.SIGCONT)
+        signal_all([*stopped, *children_of(pg.pid)], signal.SIGCONT)
 
 
 def database_frozen(target: Target) -> tuple[Answer, str]:
