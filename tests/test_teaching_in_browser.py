@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 HTML = REPO / "_build" / "html"
 CHAPTERS = sorted((REPO / "chapters").glob("0*.ipynb"))
 LIVE_CHAPTER = "01-philosophies.ipynb"  # the shortest chapter that builds and runs programs
-RUN_ALL_TIMEOUT_S = 600
+RUN_ALL_TIMEOUT_S = 300
 
 
 def offline_page(browser: Browser, local: str) -> tuple[Page, list[str]]:
@@ -64,6 +64,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """JupyterLab as ``make lab`` starts it, on a copy of the chapters (nothing is saved back)."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(REPO / "chapters", root / "chapters")
+    _lab_settings(root / "settings")
     port, token = _free_port(), "gorust-test"
     env = {
         **os.environ,
@@ -96,6 +97,21 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
+# JupyterLab 4 attaches only the cells in view (its default windowing), so a test that reads the
+# whole notebook from the page asks for every cell; no news feed is fetched (the test is offline).
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false"},
+}
+
+
+def _lab_settings(folder: Path) -> None:
+    for plugin, settings in LAB_SETTINGS.items():
+        path = folder / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings))
+
+
 def _wait_for(url: str, server: subprocess.Popen, log: Path, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -110,7 +126,21 @@ def _wait_for(url: str, server: subprocess.Popen, log: Path, timeout_s: float = 
 
 
 def _lab_command(page: Page, command: str) -> None:
-    page.evaluate(f"() => window.jupyterapp.commands.execute({json.dumps(command)})")
+    """Start a JupyterLab command without waiting for it: run-all's promise settles only when
+    every cell has run, and the test waits for that through ALL_RAN with its own timeout."""
+    page.evaluate(f"() => {{ window.jupyterapp.commands.execute({json.dumps(command)}); }}")
+
+
+# The notebook's document and kernel session are ready (a command sent before that is lost).
+NOTEBOOK_READY = """() => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  return !!widget && !!widget.context && widget.context.isReady && widget.sessionContext.isReady
+    && widget.sessionContext.session?.kernel?.status === 'idle';
+}"""
+
+# The committed chapter keeps some execution counts; cleared, no code cell has one.
+NONE_RAN = """() => window.jupyterapp.shell.currentWidget.content.widgets
+  .every(cell => cell.model.type !== 'code' || cell.model.executionCount === null)"""
 
 
 WATCH_PROGRESS = """() => {
@@ -125,10 +155,16 @@ WATCH_PROGRESS = """() => {
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
+# Every code cell has an execution count, or one failed (run-all stops there), and the kernel is
+# idle again: read from the notebook's model, not from what the page has drawn so far.
 ALL_RAN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-  const busy = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="busy"]');
-  return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText)) && !busy;
+  const widget = window.jupyterapp.shell.currentWidget;
+  const cells = widget.content.widgets.filter(cell => cell.model.type === 'code');
+  const ran = cells.every(cell => cell.model.executionCount !== null);
+  const failed = cells.some(cell => [...Array(cell.model.outputs.length).keys()]
+    .some(i => cell.model.outputs.get(i).type === 'error'));
+  const idle = widget.sessionContext.session?.kernel?.status === 'idle';
+  return cells.length > 0 && (ran || failed) && idle;
 }"""
 
 
@@ -140,7 +176,9 @@ def ran_in_lab(browser: Browser, lab: tuple[str, Path]) -> Iterator[tuple[Page, 
     page.goto(url % f"lab/tree/{LIVE_CHAPTER}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    page.wait_for_function(NOTEBOOK_READY, timeout=90_000, polling=500)
+    _lab_command(page, "notebook:clear-all-cell-outputs")
+    page.wait_for_function(NONE_RAN, timeout=10_000, polling=200)
     page.evaluate(WATCH_PROGRESS)
     _lab_command(page, "notebook:run-all-cells")
     page.wait_for_function(ALL_RAN, timeout=RUN_ALL_TIMEOUT_S * 1000, polling=1000)
@@ -239,11 +277,26 @@ def test_the_speaker_view_opens_with_the_notes(browser):
     page, _ = offline_page(browser, "file://")
     page.goto(deck.as_uri())
     page.wait_for_function("() => window.Reveal && window.Reveal.isReady()", timeout=30_000)
+    written = page.evaluate(GO_TO_FIRST_NOTES)
+    assert written, f"{deck.name} has no slide with notes"
     with page.expect_popup() as opened:
         page.keyboard.press("s")
     speaker = opened.value
-    speaker.wait_for_selector(".speaker-controls-notes", timeout=15_000)
+    speaker.wait_for_selector(".speaker-controls-notes:not(.hidden)", timeout=15_000)
+    shown = " ".join(speaker.locator(".speaker-controls-notes").inner_text().split())
+    assert " ".join(written.split()[:4]) in shown
     page.context.close()
+
+
+# Notes belong to a slide (maybe a vertical one); the speaker view shows them on that slide, so
+# go there first. Returns the notes' text.
+GO_TO_FIRST_NOTES = """() => {
+  const notes = document.querySelector('.reveal .slides aside.notes');
+  if (!notes) return '';
+  const {h, v} = window.Reveal.getIndices(notes.closest('section'));
+  window.Reveal.slide(h, v);
+  return notes.textContent;
+}"""
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
