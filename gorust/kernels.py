@@ -283,13 +283,22 @@ class Kernel(ABC):
 
         Raises UnexpectedCompileSuccess if it compiles after all.
         """
-        outcome = self._build(experiment, tuple(features), race=False)
-        self._journal_build(experiment, tuple(features), False, refused=True)
+        outcome = self.try_build(experiment, features)
         if isinstance(outcome, Build):
             raise UnexpectedCompileSuccess(
                 f"{self.language} compiled `{experiment}` with features {list(features)}, but "
                 f"the course expects the compiler to refuse it."
             )
+        return outcome
+
+    def try_build(
+        self, experiment: str, features: Sequence[str] = ()
+    ) -> Build | CompileDiagnostics:
+        """Build ``experiment``, or return the compiler's diagnostics if it refuses it: for a
+        program whose fate at compile time is what the course measures."""
+        outcome = self._build(experiment, tuple(features), race=False)
+        refused = isinstance(outcome, CompileDiagnostics)
+        self._journal_build(experiment, tuple(features), False, refused=refused)
         return outcome
 
     def _build(

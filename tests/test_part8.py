@@ -116,12 +116,19 @@ def test_verdict_words_are_the_four_whatever_reason_follows() -> None:
     assert claim_ledger.verdict_word("does not hold here: larger") == "does not hold"
 
 
-def test_the_safety_reading_follows_the_two_bug_classes() -> None:
-    supports = matrix.safety_reading("depends: data races only", "does not hold: compiled")
+def test_the_safety_reading_follows_the_two_bug_classes_without_the_bug_table() -> None:
+    supports = matrix.safety_reading(None, "depends: data races only", "does not hold: compiled")
     assert "supports the row" in supports
-    assert "do not support" in matrix.safety_reading("does not hold: it compiled", "holds")
-    assert matrix.safety_reading("holds", "holds").startswith("inconclusive here")
-    assert matrix.safety_reading(None, "holds") == "not measured yet"
+    assert "do not support" in matrix.safety_reading(None, "does not hold: it compiled", "holds")
+    assert matrix.safety_reading(None, "holds", "holds").startswith("inconclusive here")
+    assert matrix.safety_reading(None, None, "holds") == "not measured yet"
+
+
+def test_the_classic_bug_table_decides_the_safety_reading() -> None:
+    for verdict in ("holds: rustc refused 4", "does not hold: rustc refused none"):
+        reading = matrix.safety_reading(verdict, "holds", "holds")
+        assert reading.endswith(verdict)
+        assert not reading.startswith("inconclusive here")
 
 
 def test_the_closing_paragraph_says_which_service_served_more() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part1 import DataRace, generics_ratios, interval_names, size_growth
+from gorust.part1 import DataRace, generics_ratios, interval_names, safety, size_growth
 
 CHAPTER = "part1"
 NO_COST = "no measurable cost"
@@ -178,6 +178,69 @@ def data_race(t: claims.Tables) -> claims.Finding:
             "compile in both languages"
         )
     return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Summary Matrix, Safety: Go “Good (Runtime checks)”, Rust “Best (Compile checks)”",
+    anchor="The Rust Book, ch. 4 (ownership) and ch. 16 (fearless concurrency); the Go "
+    "specification's run-time panics; Go's runtime reports concurrent map writes and a "
+    "deadlock of all goroutines",
+    tables=("classic_bugs",),
+)
+def classic_bugs(t: claims.Tables) -> claims.Finding:
+    frame = t["classic_bugs"]
+    counts = safety.outcome_counts(frame)
+    go, rust = counts["go"], counts["rust"]
+    quiet = {lang: int(counts[lang][list(safety.SILENT)].sum()) for lang in ("go", "rust")}
+    measured = (
+        f"{len(safety.BUGS)} classic bugs, each written the usual way in both languages: "
+        f"refused at compile time by rustc {rust[safety.REFUSED]}, by Go's compiler "
+        f"{go[safety.REFUSED]}; stopped at run time with a message: Go {go[safety.STOPPED]}, "
+        f"Rust {rust[safety.STOPPED]}; left with no message (a hang or a wrong result): Go "
+        f"{quiet['go']}, Rust {quiet['rust']}."
+    )
+    missing = len(safety.BUGS) * 2 - len(frame)
+    if missing or counts.loc[safety.BROKEN].sum():
+        verdict = "inconclusive here: a bug program failed for another reason, or is missing"
+    elif rust[safety.REFUSED] <= go[safety.REFUSED]:
+        verdict = "does not hold: rustc refused no more of the bugs than Go's compiler"
+    elif quiet["rust"] > quiet["go"]:
+        only = ", ".join(safety.silent_bugs(frame, "rust"))
+        verdict = (
+            f"depends: rustc refused {rust[safety.REFUSED]} bugs that Go compiles, but Rust "
+            f"left more bugs with no message ({quiet['rust']}: {only}) than Go "
+            f"({quiet['go']})"
+        )
+    else:
+        verdict = (
+            f"holds: rustc refused {rust[safety.REFUSED]} bugs that Go compiles, and Rust left "
+            f"no more bugs with no message than Go ({quiet['rust']} against {quiet['go']})"
+        )
+    return claims.Finding(measured, verdict)
+
+
+@claims.facts(CHAPTER, tables=("classic_bugs",))
+def safety_facts(t: claims.Tables) -> dict[str, str]:
+    frame = t["classic_bugs"]
+    counts = safety.outcome_counts(frame)
+    linted = frame[(frame.outcome != safety.REFUSED) & frame["lint"].fillna("").ne("")]
+    return {
+        "part1.bugs_count": str(len(safety.BUGS)),
+        "part1.bugs_refused_rust": str(counts.loc[safety.REFUSED, "rust"]),
+        "part1.bugs_refused_go": str(counts.loc[safety.REFUSED, "go"]),
+        "part1.bugs_stopped_go": str(counts.loc[safety.STOPPED, "go"]),
+        "part1.bugs_silent_go": ", ".join(safety.silent_bugs(frame, "go")) or "none",
+        "part1.bugs_silent_rust": ", ".join(safety.silent_bugs(frame, "rust")) or "none",
+        "part1.bugs_overflow": safety.fates(frame, "integer_overflow"),
+        "part1.bugs_deadlock": safety.fates(frame, "deadlock"),
+        "part1.bugs_deadlock_in_server": safety.fates(frame, "deadlock_in_server"),
+        "part1.bugs_linted": (
+            "neither go vet nor Clippy said anything about the bugs that compiled"
+            if linted.empty
+            else f"the linters flagged {len(linted)} of the bugs that compiled"
+        ),
+    }
 
 
 # -- The numbers the prose shows -----------------------------------------------------------------

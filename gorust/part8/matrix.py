@@ -79,9 +79,13 @@ def _verdict_of(claims: pd.DataFrame, chapter: str, starts: str) -> str | None:
     return None if match.empty else str(match.verdict.iloc[0])
 
 
-def safety_reading(race: str | None, forgotten: str | None) -> str:
-    """What the two measured bug classes say of “Good (runtime checks)” against “Best (compile
-    checks)”: the data race (Rust's claim) and the forgotten error (Go's claim)."""
+def safety_reading(bugs: str | None, race: str | None, forgotten: str | None) -> str:
+    """What the measurements say of “Good (runtime checks)” against “Best (compile checks)”:
+    Part 1's classic-bug table decides when it is there (its verdict is the row's own claim
+    check); without it, the two single bug classes, the data race (Rust's claim) and the
+    forgotten error (Go's claim)."""
+    if bugs is not None:
+        return f"the classic-bug table decides it: {bugs}"
     if race is None or forgotten is None:
         return "not measured yet"
     compile_time = verdict_word(race) in ("holds", "depends")
@@ -99,6 +103,7 @@ def safety_reading(race: str | None, forgotten: str | None) -> str:
 
 def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
     """The article's Summary Matrix with our evidence and reading for each row."""
+    bugs = _verdict_of(claims, "part1", "Safety")
     race = _verdict_of(claims, "part1", "If it compiles")
     forgotten = _verdict_of(claims, "part5", "forget")
     preempt = _verdict_of(claims, "part2", "Preemptive")
@@ -137,9 +142,10 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
             "Safety",
             "Good (Runtime checks)",
             "Best (Compile checks)",
-            f"data race: {race or 'not measured yet'} ({{ref}}`part1`); forgotten errors: "
+            f"classic bugs: {bugs or 'not measured yet'} ({{ref}}`part1`); data race: "
+            f"{race or 'not measured yet'} ({{ref}}`part1`); forgotten errors: "
             f"{forgotten or 'not measured yet'} ({{ref}}`part5`)",
-            safety_reading(race, forgotten),
+            safety_reading(bugs, race, forgotten),
         ),
         (
             "Binary Size",
