@@ -99,7 +99,7 @@ def _all(language: str, outcome: str):
     return change
 
 
-def test_the_safety_rule_flips(tables) -> None:
+def test_classic_bugs_flips(tables) -> None:
     rule = verdicts.classic_bugs
     everything_stops = changed(tables, "classic_bugs", _all("go", safety.STOPPED))
     rust_quiet_too = changed(everything_stops, "classic_bugs", _all("rust", safety.HUNG))
