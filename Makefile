@@ -53,7 +53,10 @@ preflight-test:
 lint:
 	$(BIN)/ruff check gorust tests
 	$(BIN)/ruff format --check gorust tests
-	@unformatted="$$(cd code/go && gofmt -l .)"; \
+	@# generic_method/method.go is the one Go file written not to parse: a method with its own
+	@# type parameter, which Part 1 shows Go's compiler refusing. gofmt checks every other file.
+	@unformatted="$$(cd code/go && find . -name '*.go' ! -path ./generic_method/method.go \
+	  -exec gofmt -l {} +)"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	cd code/go && go vet ./...
 	cd code/rust && cargo fmt --all --check

@@ -422,7 +422,9 @@ def data_race(profile: Profile | None = None) -> DataRace:
 
 # The claim check's rules, the prose's numbers and the headline figures the agreement table
 # compares (imported last: they use what is above).
+from gorust.part1 import generic_methods as generic_methods  # noqa: E402
 from gorust.part1 import headlines as headlines  # noqa: E402
 from gorust.part1 import safety as safety  # noqa: E402
 from gorust.part1 import verdicts as verdicts  # noqa: E402
+from gorust.part1.generic_methods import generic_method as generic_method  # noqa: E402
 from gorust.part1.safety import classic_bugs as classic_bugs  # noqa: E402

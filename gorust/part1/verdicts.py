@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part1 import DataRace, generics_ratios, interval_names, safety, size_growth
+from gorust.part1 import (
+    DataRace,
+    generic_methods,
+    generics_ratios,
+    interval_names,
+    safety,
+    size_growth,
+)
 
 CHAPTER = "part1"
 NO_COST = "no measurable cost"
@@ -71,6 +78,48 @@ def go_generics(t: claims.Tables) -> claims.Finding:
         verdict = (
             f"depends: Go has generics (1.18+); {_functions(free)} cost nothing measurable, "
             f"{_functions(slower)} through a constraint is slower than the hand-written code"
+        )
+    return claims.Finding(measured, verdict)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Go: “No Generics (until recently, and still limited)”: what they can express",
+    anchor="The Go 1.18 type-parameters design, section “No parameterized methods”; "
+    "golang/go#49085, the proposal to allow them",
+    tables=("generic_method",),
+    key="go-generic-methods",
+)
+def go_generic_methods(t: claims.Tables) -> claims.Finding:
+    frame = t["generic_method"]
+    rows = {
+        (language, form): generic_methods.fate(frame, language, form)
+        for language in ("go", "rust")
+        for form in generic_methods.FORMS
+    }
+    if any(row is None for row in rows.values()):
+        return claims.Finding(
+            "The generic-method table is incomplete.", "inconclusive here: a form was not tried"
+        )
+    go_method, go_function = rows["go", "method"], rows["go", "function"]
+    rust_method = rows["rust", "method"]
+    measured = (
+        "A Map with its own type parameter, as a method of a generic type: Go "
+        f"{go_method.outcome} ({go_method.message}); Rust {rust_method.outcome} "
+        f"({rust_method.message}). As a top-level function, Go {go_function.outcome} "
+        f"({go_function.message})."
+    )
+    outputs = {row.message for row in rows.values() if row.outcome == generic_methods.COMPILED}
+    if go_function.outcome != generic_methods.COMPILED or len(outputs) != 1:
+        verdict = "inconclusive here: the forms that compiled did not all print the same result"
+    elif go_method.outcome == generic_methods.COMPILED:
+        verdict = "does not hold: Go compiles a method with its own type parameter"
+    elif rust_method.outcome != generic_methods.COMPILED:
+        verdict = "inconclusive here: rustc refuses the method form too"
+    else:
+        verdict = (
+            "holds: a method cannot declare its own type parameter in Go; the same method "
+            "compiles in Rust, and Go's workaround is a top-level function"
         )
     return claims.Finding(measured, verdict)
 
@@ -266,6 +315,29 @@ def generics_facts(t: claims.Tables) -> dict[str, str]:
             f"{method.ratio:.1f}× the hand-written time, "
             + ("about" if near else "not")
             + f" the speed of an interface call ({dynamic.ratio:.1f}×)"
+        ),
+    }
+
+
+@claims.facts(CHAPTER, tables=("generic_method",))
+def generic_method_facts(t: claims.Tables) -> dict[str, str]:
+    frame = t["generic_method"]
+    go_method = generic_methods.fate(frame, "go", generic_methods.METHOD)
+    rust_method = generic_methods.fate(frame, "rust", generic_methods.METHOD)
+    go_function = generic_methods.fate(frame, "go", generic_methods.FUNCTION)
+    return {
+        "part1.go_method_form": (
+            "not measured" if go_method is None else f"{go_method.outcome}: {go_method.message}"
+        ),
+        "part1.rust_method_form": (
+            "not measured"
+            if rust_method is None
+            else f"{rust_method.outcome}: {rust_method.message}"
+        ),
+        "part1.go_function_form": (
+            "not measured"
+            if go_function is None
+            else f"{go_function.outcome}: {go_function.message}"
         ),
     }
 
