@@ -8,6 +8,7 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 - ``service``: the service's script of requests and how the two answered it;
 - ``service_deps``: what each service builds (``go list``, ``cargo tree``);
 - ``scratch``, ``service_builds``, ``service_summary``: cold and warm builds, and their summary;
+- ``binary_sizes``: the service built for size, against the Matrix's “~10MB” and “~2MB”;
 - ``json_speed``: the JSON payload and throughput;
 - ``wasm_modules``, ``wasm_speed``: the WebAssembly builds, sizes and runs;
 - ``figures``: the charts;
@@ -16,6 +17,7 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 """
 
 from gorust.part7 import facts, headlines, rules  # noqa: F401  (declare rules, facts, figures)
+from gorust.part7.binary_sizes import size_builds, size_table
 from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SERVICE, WASM, SplitMix64, source_lines
 from gorust.part7.figures import json_chart, service_chart, wasm_chart
 from gorust.part7.json_speed import (
@@ -109,6 +111,8 @@ __all__ = [
     "service_check",
     "service_costs",
     "service_report",
+    "size_builds",
+    "size_table",
     "source_lines",
     "speed_words",
     "strip_custom_sections",

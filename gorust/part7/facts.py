@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims, stats
+from gorust.part7.binary_sizes import RELEASE, TUNED
 from gorust.part7.common import CHAPTER
 from gorust.part7.json_speed import GO_JSON_V1, json_ratio, speed_words
 from gorust.part7.rules import (
@@ -119,3 +120,19 @@ def wasm_facts(t: claims.Tables) -> dict[str, str]:
         "part7.go_wasm_native": _native_factor(runs, "go"),
         "part7.wasm_input_mb": f"{int(runs.input_mb.iloc[0])} MB",
     }
+
+
+@claims.facts(CHAPTER, tables=("size_builds",))
+def size_facts(t: claims.Tables) -> dict[str, str]:
+    sizes = t["size_builds"].set_index(["language", "build"]).stripped_bytes / 1e6
+    facts = {}
+    for language in ("go", "rust"):
+        if (language, RELEASE) in sizes.index and (language, TUNED) in sizes.index:
+            release, tuned = sizes[language, RELEASE], sizes[language, TUNED]
+            facts[f"part7.{language}_size_tuned"] = (
+                f"{tuned:.1f} MB, from {release:.1f} MB stripped in the release build "
+                f"({(1 - tuned / release) * 100:.0f} % less)"
+            )
+        else:
+            facts[f"part7.{language}_size_tuned"] = "not measured"
+    return facts
