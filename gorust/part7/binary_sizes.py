@@ -43,7 +43,8 @@ def _go_tuned(go: GoKernel, folder: Path) -> Path:
     return binary
 
 
-def _rust_tuned(rust: RustKernel) -> Path:
+def rust_tuned(rust: RustKernel) -> Path:
+    """The size profile's build of the service (also run by ``make programs``)."""
     argv = ["build", "--profile", RUST_SIZE_PROFILE, "--locked", "-p", SERVICE]
     builds.timed(
         [rust.toolchain().executable, *argv],
@@ -79,7 +80,7 @@ def size_builds(profile: Profile | None = None) -> pd.DataFrame:
     rows = []
     with tempfile.TemporaryDirectory(prefix="gorust-part7-size-") as name:
         folder = Path(name)
-        tuned = {"go": lambda: _go_tuned(go, folder), "rust": lambda: _rust_tuned(rust)}
+        tuned = {"go": lambda: _go_tuned(go, folder), "rust": lambda: rust_tuned(rust)}
         for kernel in (go, rust):
             version = kernel.toolchain().version
             release = kernel.build(SERVICE).binary
