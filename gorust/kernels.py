@@ -139,6 +139,12 @@ class CompileDiagnostics:
                 return line.strip()
         return self.text.strip().splitlines()[0] if self.text.strip() else ""
 
+    @property
+    def first_message(self) -> str:
+        """The first error's words alone, without rustc's ``error[E…]:`` prefix (the codes are
+        in ``error_codes``)."""
+        return re.sub(r"^error(\[E\d+\])?: ", "", self.first_error)
+
 
 @dataclass(frozen=True)
 class RunResult:

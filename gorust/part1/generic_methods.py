@@ -6,8 +6,6 @@ what compiles runs and prints its result, so the two forms can be seen to do the
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from gorust import provenance
@@ -43,7 +41,7 @@ def form_row(kernel: Kernel, form: str) -> dict[str, object]:
     if isinstance(built, CompileDiagnostics):
         row |= {
             "outcome": REFUSED,
-            "message": re.sub(r"^error(\[E\d+\])?: ", "", built.first_error),
+            "message": built.first_message,
             "error_codes": ",".join(built.error_codes),
             "exit_code": built.exit_code,
         }

@@ -72,7 +72,7 @@ def stop_message(language: str, stderr: str) -> str | None:
 def _refused(refusal: CompileDiagnostics) -> dict[str, object]:
     return {
         "outcome": REFUSED,
-        "message": re.sub(r"^error(\[E\d+\])?: ", "", refusal.first_error),
+        "message": refusal.first_message,
         "error_codes": ",".join(refusal.error_codes),
         "exit_code": refusal.exit_code,
     }

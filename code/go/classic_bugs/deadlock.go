@@ -1,4 +1,4 @@
-//go:build deadlock
+//go:build deadlock || deadlock_in_server
 
 package main
 

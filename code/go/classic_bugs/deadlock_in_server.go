@@ -2,16 +2,14 @@
 
 package main
 
-import (
-	"net"
-	"sync"
-)
+import "net"
 
 func init() { bugs["deadlock_in_server"] = deadlockInServer }
 
 // excerpt-start: deadlock_in_server
 // deadlockInServer is the same deadlock in a program that also listens on a socket, as a
-// backend does: a goroutine waits in Accept.
+// backend does: a goroutine waits in Accept. The deadlock is deadlock.go's, which this build
+// tag compiles in too, as the Rust twin's feature enables its deadlock module.
 func deadlockInServer() outcome {
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -27,13 +25,7 @@ func deadlockInServer() outcome {
 			conn.Close()
 		}
 	}()
-	ping, pong := make(chan string), make(chan string)
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); ping <- <-pong }()
-	go func() { defer wg.Done(); pong <- <-ping }()
-	wg.Wait()
-	return outcome{result: "both answered", intended: "both answered"}
+	return deadlock()
 }
 
 // excerpt-end: deadlock_in_server
