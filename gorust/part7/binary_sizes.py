@@ -80,12 +80,12 @@ def size_builds(profile: Profile | None = None) -> pd.DataFrame:
     rows = []
     with tempfile.TemporaryDirectory(prefix="gorust-part7-size-") as name:
         folder = Path(name)
-        tuned = {"go": lambda: _go_tuned(go, folder), "rust": lambda: rust_tuned(rust)}
         for kernel in (go, rust):
             version = kernel.toolchain().version
             release = kernel.build(SERVICE).binary
+            tuned = _go_tuned(go, folder) if kernel is go else rust_tuned(rust)
             rows.append(_row(kernel.language, RELEASE, release, folder, version))
-            rows.append(_row(kernel.language, TUNED, tuned[kernel.language](), folder, version))
+            rows.append(_row(kernel.language, TUNED, tuned, folder, version))
     return pd.DataFrame(rows)
 
 
