@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gorust import commands
+from gorust import builds, commands
 from gorust.kernels import Kernel, KernelError, RustKernel
 from gorust.process import run_child
 
@@ -47,9 +47,7 @@ def lint(kernel: Kernel, experiment: str, features: Sequence[str] = ()) -> LintR
     installed, a compile error) raises KernelError with its output.
     """
     argv = [kernel.toolchain().executable, *_argv(kernel, experiment, features)]
-    env = dict(kernel.env)
-    if isinstance(kernel, RustKernel):
-        env |= {"CARGO_TARGET_DIR": str(kernel.target_dir), "CARGO_TERM_PROGRESS_WHEN": "never"}
+    env = builds.cargo_env(kernel) if isinstance(kernel, RustKernel) else dict(kernel.env)
     finished = run_child(argv, env=env, cwd=kernel.root, timeout_s=LINT_TIMEOUT_S)
     text = finished.stderr + finished.stdout
     report = LintReport(kernel.language, TOOLS[kernel.language], finished.exit_code, text)
