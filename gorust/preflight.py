@@ -138,7 +138,7 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "PostgreSQL",
-        "Part 4 (database, with ICU: its e-mail collation)",
+        "Parts 2 and 4 (database; Part 4 uses ICU for its e-mail collation)",
         _postgresql,
         "apt-get install postgresql",
         debian=("postgresql",),

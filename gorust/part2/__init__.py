@@ -418,7 +418,11 @@ def colouring_counts() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# The claim check's rules and the prose's numbers (imported last: they use what is above).
+# Experiment 4, the article's snippet, and the claim check's rules and the prose's numbers
+# (imported last: they use what is above, and the registry keeps the page's order).
 from gorust.part2 import headlines as headlines  # noqa: E402
 from gorust.part2 import prose as prose  # noqa: E402
 from gorust.part2 import verdicts as verdicts  # noqa: E402
+from gorust.part2.snippet import article_snippet as article_snippet  # noqa: E402
+from gorust.part2.snippet import snippet_chart as snippet_chart  # noqa: E402
+from gorust.part2.snippet import snippet_table as snippet_table  # noqa: E402

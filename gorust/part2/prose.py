@@ -6,8 +6,16 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part2 import bytes_per_task, connection_summary, preemption_summary
-from gorust.part2.verdicts import CHAPTER, GOROUTINE, THREAD, TOKIO, largest
+from gorust.part2 import bytes_per_task, connection_summary, preemption_summary, snippet
+from gorust.part2.verdicts import (
+    CHAPTER,
+    GOROUTINE,
+    THREAD,
+    TOKIO,
+    failed,
+    largest,
+    snippet_rows,
+)
 
 # Two medians within this factor of each other are "about the same".
 SAME = 1.25
@@ -175,4 +183,78 @@ def connection_facts(t: claims.Tables) -> dict[str, str]:
             f"≈{kib['go'] * 1e7 / 2**20:,.0f} GiB for Go and "
             f"≈{kib['rust'] * 1e7 / 2**20:,.0f} GiB for Rust"
         ),
+    }
+
+
+def _ended(row: pd.Series) -> str:
+    """How a snippet variant's requests ended: all finished, or how many failed and why."""
+    tasks, failed = int(row.tasks), int(row.tasks - row.finished)
+    if failed == 0:
+        return f"all {tasks:,} requests finished in {row.wall_s:.1f} s"
+    refused = int(row.too_many_clients)
+    why = f"; {refused:,} refused with “too many clients”" if refused else ""
+    return (
+        f"{failed:,} of {tasks:,} requests failed (medians over runs{why}), in {row.wall_s:.1f} s"
+    )
+
+
+def _pace(seconds: float, other_seconds: float) -> str:
+    """ "3.1× faster than", "about as fast as" or "1.4× slower than" the other time."""
+    if max(seconds, other_seconds) <= SAME * min(seconds, other_seconds):
+        return "about as fast as"
+    if seconds < other_seconds:
+        return f"{other_seconds / seconds:.1f}× faster than"
+    return f"{seconds / other_seconds:.1f}× slower than"
+
+
+def _threads(go: pd.Series, rust: pd.Series) -> str:
+    """The most OS threads each program had while its tasks waited on the database, and
+    whether that is far below one per task (a thread per blocked task would be ``tasks``)."""
+    most = max(go.os_threads, rust.os_threads)
+    held = (
+        "far fewer threads than waiting tasks: a task blocked on a socket did not hold one"
+        if most * 10 <= go.tasks
+        else "about one thread per waiting task or more"
+    )
+    return (
+        f"Go peaked at {int(go.os_threads):,} OS threads and Rust at {int(rust.os_threads):,} "
+        f"for {int(go.tasks):,} tasks, {held}"
+    )
+
+
+@claims.facts(CHAPTER, tables=("article_snippet",))
+def snippet_facts(t: claims.Tables) -> dict[str, str]:
+    rows = snippet_rows(t)
+    printed, storm = rows[f"go, {snippet.AS_PRINTED}"], rows[f"go, {snippet.DEFAULT_POOL}"]
+    bounded, rust = rows[f"go, {snippet.OTHER_POOL}"], rows[f"rust, {snippet.DEFAULT_POOL}"]
+    rust_printed, rust_other = (
+        rows[f"rust, {snippet.AS_PRINTED}"],
+        rows[f"rust, {snippet.OTHER_POOL}"],
+    )
+    return {
+        "part2.snippet_printed": (
+            f"{int(printed.finished):,} of its {int(printed.tasks):,} queries in Go and "
+            f"{int(rust_printed.finished):,} of {int(rust_printed.tasks):,} in Rust"
+        ),
+        "part2.snippet_storm": (
+            f"{_ended(storm)}; the server held up to {int(storm.server_connections):,} client "
+            f"connections at once and the program peaked at {storm.peak_rss_mib:.0f} MiB"
+        ),
+        "part2.snippet_bounded": (
+            f"{_ended(bounded)} ({_pace(bounded.wall_s, storm.wall_s)} the default pool), on "
+            f"{int(bounded.server_connections):,} connections and {bounded.peak_rss_mib:.0f} MiB"
+        ),
+        "part2.snippet_rust": (
+            f"{_ended(rust)} on {int(rust.server_connections):,} connections and "
+            f"{rust.peak_rss_mib:.0f} MiB"
+        ),
+        "part2.snippet_rust_unbounded": (
+            "was left out of this run (the quick profile skips it: each run waits out sqlx's "
+            "30-second acquire timeout)"
+            if rust_other is None
+            else f"{'lost requests' if failed(rust_other) else 'lost none'}: "
+            f"{_ended(rust_other)}, with the server at "
+            f"{int(rust_other.server_connections):,} connections"
+        ),
+        "part2.snippet_threads": _threads(storm, rust),
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part2 import BUSY_MS, bytes_per_task, connection_summary, preemption_summary
+from gorust.part2 import BUSY_MS, bytes_per_task, connection_summary, preemption_summary, snippet
 
 CHAPTER = "part2"
 GOROUTINE, TOKIO, THREAD = "Go goroutines", "Rust tokio tasks", "Rust OS threads"
@@ -188,4 +188,56 @@ def c10m(t: claims.Tables) -> claims.Finding:
         verdict = "holds: both served 10M connections without errors"
     else:
         verdict = "does not hold: " + ", ".join(failed[failed > 0].index) + " had errors"
+    return claims.Finding(measured, verdict)
+
+
+def snippet_rows(t: claims.Tables) -> dict[str, pd.Series | None]:
+    """The variants the snippet rule reads, from the ``article_snippet`` table."""
+    table = snippet.snippet_table(t["article_snippet"])
+    return {
+        f"{language}, {variant}": snippet.snippet_row(table, language, variant)
+        for language in ("go", "rust")
+        for variant in (snippet.AS_PRINTED, snippet.DEFAULT_POOL, snippet.OTHER_POOL)
+    }
+
+
+def failed(row: pd.Series) -> int:
+    return int(row.tasks - row.finished)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="The article's snippet, `go process(i)` with `db.Query` inside: “This blocks, but only "
+    "this goroutine” … “Spawns 100k threads trivially”, in a backend",
+    anchor="database/sql: no limit on open connections unless SetMaxOpenConns; sqlx: 10 by "
+    "default; PostgreSQL: max_connections",
+    tables=("article_snippet",),
+)
+def article_snippet(t: claims.Tables) -> claims.Finding:
+    rows = snippet_rows(t)
+    printed, storm = rows[f"go, {snippet.AS_PRINTED}"], rows[f"go, {snippet.DEFAULT_POOL}"]
+    bounded, rust = rows[f"go, {snippet.OTHER_POOL}"], rows[f"rust, {snippet.DEFAULT_POOL}"]
+    if any(row is None for row in (printed, storm, bounded, rust)):
+        return claims.Finding("The snippet was not run in every way.", "inconclusive here")
+    tasks = int(storm.tasks)
+    measured = (
+        f"{tasks:,} requests. As printed, {int(printed.finished):,} finished before main "
+        f"returned. Joined on database/sql's default pool: {failed(storm):,} failed, the server "
+        f"held up to {int(storm.server_connections):,} connections, {storm.wall_s:.1f} s. With "
+        f"SetMaxOpenConns({snippet.BOUNDED_POOL}): {failed(bounded):,} failed, "
+        f"{bounded.wall_s:.1f} s. Rust on sqlx's default pool: {failed(rust):,} failed, "
+        f"{rust.wall_s:.1f} s."
+    )
+    storming = failed(storm) > 0 or storm.server_connections > 2 * snippet.BOUNDED_POOL
+    if failed(bounded) > 0:
+        verdict = "does not hold: queries failed even on a bounded pool"
+    elif not storming:
+        verdict = "holds: the default pool served every request without a connection storm"
+    else:
+        what = f"{failed(storm):,} queries failed and " if failed(storm) else ""
+        verdict = (
+            f"depends: spawning is trivial, but on database/sql's default pool {what}the server "
+            f"held {int(storm.server_connections):,} connections at once; bounded to "
+            f"{snippet.BOUNDED_POOL}, every request finished"
+        )
     return claims.Finding(measured, verdict)

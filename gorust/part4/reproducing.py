@@ -31,8 +31,8 @@ def relative(path: Path | str) -> str:
         return str(path)
 
 
-def note(tool: str, version: str, line: str) -> None:
-    commands.note(commands.Command(tool, version, "tool", EXPERIMENT, line))
+def note(tool: str, version: str, line: str, experiment: str = EXPERIMENT) -> None:
+    commands.note(commands.Command(tool, version, "tool", experiment, line))
 
 
 def note_argv(tool: str, version: str, argv: Sequence[object], cwd: Path | None = None) -> None:
@@ -46,8 +46,11 @@ def _psql(pg: postgres.Cluster, database: str) -> list[str]:
             "127.0.0.1", "-p", str(pg.port), "-U", postgres.SUPERUSER, "-d", database]  # fmt: skip
 
 
-def note_postgres(pg: postgres.Cluster, cpus: str | None = None) -> None:
-    """A cluster like the experiment's: same settings and port, kept in PG_FOLDER."""
+def note_postgres(
+    pg: postgres.Cluster, cpus: str | None = None, experiment: str = EXPERIMENT
+) -> None:
+    """A cluster like the experiment's: same settings and port, kept in PG_FOLDER; noted for
+    ``experiment`` (Part 2's article snippet queries one too)."""
     version, program = f"PostgreSQL {pg.installation.version}", pg.installation.program
     settings = {**postgres.SETTINGS, "port": str(pg.port), "unix_socket_directories": PG_FOLDER}
     server = [*(["taskset", "-c", cpus] if cpus else []), program("postgres"), "-D"]
@@ -55,9 +58,11 @@ def note_postgres(pg: postgres.Cluster, cpus: str | None = None) -> None:
     initdb = [program("initdb"), "-D", f"{PG_FOLDER}/data", "-U", postgres.SUPERUSER]
     initdb += ["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]
     ready = [program("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(pg.port)]
-    note("postgres", version, f"mkdir -p {PG_FOLDER} && {shlex.join(initdb)}")
-    note("postgres", version, f"({shlex.join(server)} > {PG_FOLDER}/postgres.log 2>&1 &)")
-    note("postgres", version, f"until {shlex.join(ready)}; do sleep 0.1; done")
+    note("postgres", version, f"mkdir -p {PG_FOLDER} && {shlex.join(initdb)}", experiment)
+    note(
+        "postgres", version, f"({shlex.join(server)} > {PG_FOLDER}/postgres.log 2>&1 &)", experiment
+    )
+    note("postgres", version, f"until {shlex.join(ready)}; do sleep 0.1; done", experiment)
 
 
 def note_sql(pg: postgres.Cluster, statement: str, database: str = "postgres") -> None:

@@ -107,6 +107,7 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
     race = _verdict_of(claims, "part1", "If it compiles")
     forgotten = _verdict_of(claims, "part5", "forget")
     preempt = _verdict_of(claims, "part2", "Preemptive")
+    snippet = _verdict_of(claims, "part2", "The article's snippet")
     rows = [
         (
             "Speed (Runtime)",
@@ -135,7 +136,13 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
             "Concurrency",
             "Easy (Goroutines)",
             "Hard (Async/Await)",
-            evidence(dims, CONCURRENCY) + (f"; preemption: {preempt}" if preempt else ""),
+            evidence(dims, CONCURRENCY)
+            + (f"; preemption: {preempt}" if preempt else "")
+            + (
+                f"; the article's snippet on a real database ({{ref}}`part2`): {snippet}"
+                if snippet
+                else ""
+            ),
             lean(dims, CONCURRENCY) + "; ease is not measured",
         ),
         (

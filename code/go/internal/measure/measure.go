@@ -59,14 +59,24 @@ func nextIterations(iterations int, elapsed, target time.Duration) int {
 // ResidentBytes is the process's resident memory now (VmRSS), or 0 where /proc cannot tell.
 // Programs report it at points of their own choosing; the kernel sees only the peak.
 func ResidentBytes() int64 {
+	return statusField("VmRSS:") * 1024
+}
+
+// Threads is the number of OS threads the process has now, or 0 where /proc cannot tell.
+func Threads() int64 {
+	return statusField("Threads:")
+}
+
+// statusField is the first number on /proc/self/status's line that starts with name.
+func statusField(name string) int64 {
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
-			return kb * 1024
+		if rest, ok := strings.CutPrefix(line, name); ok {
+			value, _ := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			return value
 		}
 	}
 	return 0

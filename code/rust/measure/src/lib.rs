@@ -109,13 +109,23 @@ fn next_iterations(iterations: u64, elapsed: Duration, target: Duration) -> u64 
 /// The process's resident memory now (VmRSS), or 0 where /proc cannot tell. Programs report it
 /// at points of their own choosing; the kernel sees only the peak.
 pub fn resident_bytes() -> u64 {
+    status_field("VmRSS:") * 1024
+}
+
+/// The number of OS threads the process has now, or 0 where /proc cannot tell.
+pub fn threads() -> u64 {
+    status_field("Threads:")
+}
+
+/// The first number on /proc/self/status's line that starts with `name`.
+fn status_field(name: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(name))
         .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+        .and_then(|value| value.parse::<u64>().ok())
+        .unwrap_or(0)
 }
 
 /// Steele, Lea and Flood's SplitMix64: the same generator and seeds as the Go programs, so
