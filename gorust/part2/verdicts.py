@@ -15,7 +15,8 @@ BYTES_NOT_KILOBYTES = 1024
 # "Zero allocations essentially": a spawned task that weighs no more than its future plus a
 # few words has no allocation overhead worth the name.
 NEGLIGIBLE_OVERHEAD_BYTES = 64
-# "Trivially": 100k goroutines started in under this many seconds.
+# "Trivially": the claim's 100k goroutines started in under this many seconds.
+CLAIMED_TASKS = 100_000
 TRIVIAL_SPAWN_S = 2.0
 C10M = 10_000_000
 
@@ -85,16 +86,32 @@ def future_size(t: claims.Tables) -> claims.Finding:
     tables=("task_memory",),
 )
 def spawn_100k(t: claims.Tables) -> claims.Finding:
+    """Judged at the claim's own count, 100,000 goroutines; a larger count is reported beside
+    it but does not decide (a million goroutines is ten times the work the claim names)."""
+    per_task = bytes_per_task(t["task_memory"])
     rows = largest(t)
-    go, thread = rows.loc[GOROUTINE], rows.loc[THREAD]
-    measured = (
-        f"{int(go.tasks):,} goroutines started in {go.spawn_s * 1e3:,.0f} ms "
-        f"({go.peak_rss_bytes / 2**20:,.0f} MiB); {int(thread.tasks):,} OS threads "
-        f"took {thread.spawn_s * 1e3:,.0f} ms and {thread.bytes_per_task / 1024:.1f} KiB each."
+    most, thread = rows.loc[GOROUTINE], rows.loc[THREAD]
+    at_claim = per_task[(per_task.label == GOROUTINE) & (per_task.tasks == CLAIMED_TASKS)]
+    threads = (
+        f"{int(thread.tasks):,} OS threads took {thread.spawn_s * 1e3:,.0f} ms and "
+        f"{thread.bytes_per_task / 1024:.1f} KiB each."
     )
-    if go.tasks < 100_000:
-        verdict = f"inconclusive here: only {int(go.tasks):,} goroutines were started"
-    elif go.spawn_s < TRIVIAL_SPAWN_S:
+    if at_claim.empty:
+        return claims.Finding(
+            f"{int(most.tasks):,} goroutines at most; {threads}",
+            f"inconclusive here: {CLAIMED_TASKS:,} goroutines were not started",
+        )
+    go = at_claim.iloc[0]
+    larger = (
+        f"; {int(most.tasks):,} took {most.spawn_s * 1e3:,.0f} ms"
+        if most.tasks > CLAIMED_TASKS
+        else ""
+    )
+    measured = (
+        f"{CLAIMED_TASKS:,} goroutines started in {go.spawn_s * 1e3:,.0f} ms "
+        f"({go.peak_rss_bytes / 2**20:,.0f} MiB){larger}; {threads}"
+    )
+    if go.spawn_s < TRIVIAL_SPAWN_S:
         verdict = "holds"
     else:
         verdict = f"does not hold: starting them took {go.spawn_s:.1f} s"
