@@ -10,7 +10,7 @@ from gorust import postgres
 from gorust.kernels import GoKernel, RustKernel
 from gorust.part2 import prose, snippet, verdicts
 from gorust.profile import Profile
-from tests.conftest import changed, verdict_word
+from tests.conftest import changed, chart_runs, has_run_encoding, verdict_word
 
 TASKS = 400  # enough for an unbounded pool to open far more than 10 connections at once
 
@@ -95,3 +95,11 @@ def test_the_prose_says_what_the_quick_profile_left_out(measured) -> None:
         f"up to {int(storm.server_connections):,} client connections"
         in facts["part2.snippet_storm"]
     )
+
+
+def test_the_chart_draws_the_reference_beside_this_run_only_when_given(measured) -> None:
+    runs = measured["article_snippet"]
+    both = snippet.snippet_chart(runs, reference=runs.assign(ok=runs.ok // 2))
+    assert chart_runs(both) == {"this machine", "reference"} and has_run_encoding(both)
+    alone = snippet.snippet_chart(runs)
+    assert chart_runs(alone) == set() and not has_run_encoding(alone)

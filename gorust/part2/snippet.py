@@ -25,6 +25,7 @@ import pandas as pd
 
 from gorust import charts, postgres
 from gorust.experiments import experiment
+from gorust.part2 import beside
 from gorust.part4 import reproducing
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
@@ -144,24 +145,37 @@ def snippet_row(table: pd.DataFrame, language: str, variant: str) -> pd.Series |
     return rows.iloc[0] if len(rows) else None
 
 
-def snippet_chart(runs: pd.DataFrame) -> alt.HConcatChart:
+def snippet_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.HConcatChart:
     """Per variant: the requests that failed, the server's connections at once and the wall
-    time, one dot per run and a tick at the median (from the ``article_snippet`` table)."""
-    frame = charts.with_language_names(runs.assign(failed=runs.tasks - runs.ok))
+    time, one dot per run and a tick at the median (from the ``article_snippet`` table); live,
+    the reference's runs in a faded row under each of this machine's."""
+    stacked = beside.stacked(runs, reference)
+    frame = charts.with_language_names(stacked.assign(failed=stacked.tasks - stacked.ok))
     frame["series"] = frame.Language + ", " + frame.variant
     order = [f"{charts.LANGUAGE_NAMES[v.language]}, {v.label}" for v in SNIPPET_VARIANTS]
+    if beside.both_runs(frame):
+        reference_rows = frame[charts.RUN_FIELD] == charts.REFERENCE_RUN
+        frame.loc[reference_rows, "series"] += " (reference)"
+        order = [name for series in order for name in (series, f"{series} (reference)")]
 
     def panel(field: str, title: str) -> alt.LayerChart:
         base = alt.Chart(frame).encode(
-            y=alt.Y("series:N", sort=order, title=None), color=charts.language_color()
+            y=alt.Y("series:N", sort=order, title=None),
+            color=charts.language_color(),
+            **beside.run_encodings(frame),
         )
-        dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
+        dots = base.mark_point(filled=True, size=60).encode(
             x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)),
-            tooltip=["series", "repetition", alt.Tooltip(f"{field}:Q", format=",.2f")],
+            tooltip=[
+                "series",
+                "repetition",
+                alt.Tooltip(f"{field}:Q", format=",.2f"),
+                *beside.run_tooltip(frame),
+            ],
         )
         return (
             dots + base.mark_tick(thickness=3, size=22).encode(x=f"median({field}):Q")
-        ).properties(width=170, height=alt.Step(30))
+        ).properties(width=170, height=alt.Step(24))
 
     return alt.hconcat(
         panel("failed", "requests that failed"),
