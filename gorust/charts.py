@@ -361,3 +361,26 @@ def with_run_columns(derived: pd.DataFrame, measured: pd.DataFrame) -> pd.DataFr
         values = measured[column].dropna() if column in measured else pd.Series()
         derived[column] = values.iloc[0] if not values.empty else None
     return derived
+
+
+REFERENCE_SUFFIX = " · reference"
+
+
+def run_series(frame: pd.DataFrame, field: str) -> pd.Series:
+    """``field`` of each row, marked when the row is the reference's: one band per run."""
+    reference = frame[RUN_FIELD] == REFERENCE_RUN
+    return frame[field].astype(str) + reference.map({True: REFERENCE_SUFFIX, False: ""})
+
+
+def run_series_order(order: list[str]) -> list[str]:
+    """Each of ``order`` with its reference right after it."""
+    return [name + suffix for name in order for suffix in ("", REFERENCE_SUFFIX)]
+
+
+def dots_and_median(base: alt.Chart, field: str, title: str, tooltip: list) -> alt.LayerChart:
+    """One dot per run along x and a tick at their median: the course's way to show a few
+    repeated measurements of one thing (``base`` carries y, colour and the run encodings)."""
+    dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
+        x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)), tooltip=tooltip
+    )
+    return dots + base.mark_tick(thickness=3, size=24).encode(x=f"median({field}):Q")

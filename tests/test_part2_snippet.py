@@ -18,16 +18,11 @@ TASKS = 400  # enough for an unbounded pool to open far more than 10 connections
 @pytest.fixture(scope="module")
 def measured() -> dict[str, pd.DataFrame]:
     """The quick profile's variants, once each, with fewer tasks, from the real programs."""
-    frames = []
     with postgres.cluster() as pg:
-        for variant in snippet.snippet_variants(Profile("quick")):
-            args = [*variant.args, "--tasks", TASKS, "--query-ms", snippet.QUERY_MS]
-            result = variant.kernel.run(
-                snippet.PROGRAM, args, env={"DATABASE_URL": pg.url()}, timeout_s=120
-            )
-            frames.append(
-                result.frame.assign(language=variant.language, variant=variant.label, repetition=0)
-            )
+        frames = [
+            snippet.run_once(pg, variant, TASKS, cpus=None, timeout_s=120)
+            for variant in snippet.snippet_variants(Profile("quick"))
+        ]
     return {"article_snippet": pd.concat(frames, ignore_index=True)}
 
 

@@ -14,7 +14,6 @@ from gorust.part2.verdicts import (
     TOKIO,
     failed,
     largest,
-    snippet_rows,
 )
 
 # Two medians within this factor of each other are "about the same".
@@ -224,13 +223,9 @@ def _threads(go: pd.Series, rust: pd.Series) -> str:
 
 @claims.facts(CHAPTER, tables=("article_snippet",))
 def snippet_facts(t: claims.Tables) -> dict[str, str]:
-    rows = snippet_rows(t)
-    printed, storm = rows[f"go, {snippet.AS_PRINTED}"], rows[f"go, {snippet.DEFAULT_POOL}"]
-    bounded, rust = rows[f"go, {snippet.OTHER_POOL}"], rows[f"rust, {snippet.DEFAULT_POOL}"]
-    rust_printed, rust_other = (
-        rows[f"rust, {snippet.AS_PRINTED}"],
-        rows[f"rust, {snippet.OTHER_POOL}"],
-    )
+    rows = snippet.SnippetRows.of(t["article_snippet"])
+    printed, storm, bounded = rows.go_printed, rows.go_default, rows.go_bounded
+    rust_printed, rust, rust_other = rows.rust_printed, rows.rust_default, rows.rust_unbounded
     return {
         "part2.snippet_printed": (
             f"{int(printed.finished):,} of its {int(printed.tasks):,} queries in Go and "

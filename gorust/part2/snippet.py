@@ -19,6 +19,7 @@ sample their own OS threads; the launcher reads their peak RSS.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -84,21 +85,32 @@ def article_snippet(profile: Profile | None = None) -> pd.DataFrame:
         for repetition in range(profile.repetitions):
             # Each repetition reverses the order, so no variant always follows the storm.
             order = variants if repetition % 2 == 0 else variants[::-1]
-            for variant in order:
-                args = [*variant.args, "--tasks", tasks, "--query-ms", QUERY_MS]
-                result = variant.kernel.run(
-                    PROGRAM,
-                    args,
-                    env={"DATABASE_URL": pg.url()},
-                    cpus=PROGRAM_CPUS,
-                    timeout_s=RUN_TIMEOUT_S,
-                )
-                frame = result.frame.assign(
-                    language=variant.language, variant=variant.label, repetition=repetition
-                )
-                rows.append(frame)
-                _wait_for_disconnects(pg)
+            rows += [run_once(pg, variant, tasks, repetition) for variant in order]
     return pd.concat(rows, ignore_index=True)
+
+
+def run_once(
+    pg: postgres.Cluster,
+    variant: Variant,
+    tasks: int,
+    repetition: int = 0,
+    *,
+    cpus: str | None = PROGRAM_CPUS,
+    timeout_s: float = RUN_TIMEOUT_S,
+) -> pd.DataFrame:
+    """One run of ``variant`` against ``pg``: its row, labelled with the variant and the
+    repetition, once the server has let go of the run's connections."""
+    result = variant.kernel.run(
+        PROGRAM,
+        [*variant.args, "--tasks", tasks, "--query-ms", QUERY_MS],
+        env={"DATABASE_URL": pg.url()},
+        cpus=cpus,
+        timeout_s=timeout_s,
+    )
+    _wait_for_disconnects(pg)
+    return result.frame.assign(
+        language=variant.language, variant=variant.label, repetition=repetition
+    )
 
 
 def _wait_for_disconnects(pg: postgres.Cluster, timeout_s: float = 30.0) -> None:
@@ -145,18 +157,42 @@ def snippet_row(table: pd.DataFrame, language: str, variant: str) -> pd.Series |
     return rows.iloc[0] if len(rows) else None
 
 
+@dataclass(frozen=True)
+class SnippetRows:
+    """Each way the snippet ran, as ``snippet_table`` sums it up; None where it did not run
+    (the quick profile leaves out ``rust_unbounded``). The rule and the prose both read these."""
+
+    go_printed: pd.Series | None
+    go_default: pd.Series | None
+    go_bounded: pd.Series | None
+    rust_printed: pd.Series | None
+    rust_default: pd.Series | None
+    rust_unbounded: pd.Series | None
+
+    @classmethod
+    def of(cls, runs: pd.DataFrame) -> SnippetRows:
+        """From the ``article_snippet`` table."""
+        table = snippet_table(runs)
+        return cls(
+            *(
+                snippet_row(table, language, variant)
+                for language in ("go", "rust")
+                for variant in (AS_PRINTED, DEFAULT_POOL, OTHER_POOL)
+            )
+        )
+
+
 def snippet_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.HConcatChart:
     """Per variant: the requests that failed, the server's connections at once and the wall
     time, one dot per run and a tick at the median (from the ``article_snippet`` table); live,
     the reference's runs in a faded row under each of this machine's."""
     stacked = beside.stacked(runs, reference)
     frame = charts.with_language_names(stacked.assign(failed=stacked.tasks - stacked.ok))
-    frame["series"] = frame.Language + ", " + frame.variant
-    order = [f"{charts.LANGUAGE_NAMES[v.language]}, {v.label}" for v in SNIPPET_VARIANTS]
-    if beside.both_runs(frame):
-        reference_rows = frame[charts.RUN_FIELD] == charts.REFERENCE_RUN
-        frame.loc[reference_rows, "series"] += " (reference)"
-        order = [name for series in order for name in (series, f"{series} (reference)")]
+    frame["name"] = frame.Language + ", " + frame.variant
+    names = [f"{charts.LANGUAGE_NAMES[v.language]}, {v.label}" for v in SNIPPET_VARIANTS]
+    both = beside.both_runs(frame)
+    frame["series"] = charts.run_series(frame, "name") if both else frame.name
+    order = charts.run_series_order(names) if both else names
 
     def panel(field: str, title: str) -> alt.LayerChart:
         base = alt.Chart(frame).encode(
@@ -164,18 +200,14 @@ def snippet_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> 
             color=charts.language_color(),
             **beside.run_encodings(frame),
         )
-        dots = base.mark_point(filled=True, size=60).encode(
-            x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)),
-            tooltip=[
-                "series",
-                "repetition",
-                alt.Tooltip(f"{field}:Q", format=",.2f"),
-                *beside.run_tooltip(frame),
-            ],
-        )
-        return (
-            dots + base.mark_tick(thickness=3, size=22).encode(x=f"median({field}):Q")
-        ).properties(width=170, height=alt.Step(24))
+        tooltip = [
+            "series",
+            "repetition",
+            alt.Tooltip(f"{field}:Q", format=",.2f"),
+            *beside.run_tooltip(frame),
+        ]
+        dots_and_ticks = charts.dots_and_median(base, field, title, tooltip)
+        return dots_and_ticks.properties(width=170, height=alt.Step(24))
 
     return alt.hconcat(
         panel("failed", "requests that failed"),

@@ -208,16 +208,6 @@ def c10m(t: claims.Tables) -> claims.Finding:
     return claims.Finding(measured, verdict)
 
 
-def snippet_rows(t: claims.Tables) -> dict[str, pd.Series | None]:
-    """The variants the snippet rule reads, from the ``article_snippet`` table."""
-    table = snippet.snippet_table(t["article_snippet"])
-    return {
-        f"{language}, {variant}": snippet.snippet_row(table, language, variant)
-        for language in ("go", "rust")
-        for variant in (snippet.AS_PRINTED, snippet.DEFAULT_POOL, snippet.OTHER_POOL)
-    }
-
-
 def failed(row: pd.Series) -> int:
     return int(row.tasks - row.finished)
 
@@ -231,9 +221,9 @@ def failed(row: pd.Series) -> int:
     tables=("article_snippet",),
 )
 def article_snippet(t: claims.Tables) -> claims.Finding:
-    rows = snippet_rows(t)
-    printed, storm = rows[f"go, {snippet.AS_PRINTED}"], rows[f"go, {snippet.DEFAULT_POOL}"]
-    bounded, rust = rows[f"go, {snippet.OTHER_POOL}"], rows[f"rust, {snippet.DEFAULT_POOL}"]
+    rows = snippet.SnippetRows.of(t["article_snippet"])
+    printed, storm, bounded = rows.go_printed, rows.go_default, rows.go_bounded
+    rust = rows.rust_default
     if any(row is None for row in (printed, storm, bounded, rust)):
         return claims.Finding("The snippet was not run in every way.", "inconclusive here")
     tasks = int(storm.tasks)

@@ -73,7 +73,6 @@ def _row(language: str, toolchain: str, **values: object) -> dict[str, object]:
 
 
 # -- This machine's run beside the reference's, on every chart --------------------------------
-REFERENCE_SUFFIX = " · reference"
 
 
 def with_runs(
@@ -98,15 +97,9 @@ def with_runs(
     return _named(both) if "language" in both else both
 
 
-def series(frame: pd.DataFrame, field: str) -> pd.Series:
-    """``field`` of each row, marked when the row is the reference's: one band per run."""
-    reference = frame[charts.RUN_FIELD] == charts.REFERENCE_RUN
-    return frame[field].astype(str) + reference.map({True: REFERENCE_SUFFIX, False: ""})
-
-
-def series_order(order: list[str]) -> list[str]:
-    """Each of ``order`` with its reference right after it."""
-    return [name + suffix for name in order for suffix in ("", REFERENCE_SUFFIX)]
+# One band per run on a chart's y axis (shared with Part 2's snippet chart).
+series = charts.run_series
+series_order = charts.run_series_order
 
 
 def run_encodings(frame: pd.DataFrame) -> dict[str, alt.Opacity]:

@@ -96,17 +96,14 @@ def startup_chart(start: pd.DataFrame, reference: pd.DataFrame | None = None) ->
             color=charts.language_color(),
             **run_encodings(frame),
         )
-        dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
-            x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)),
-            tooltip=[
-                "Language",
-                "repetition",
-                alt.Tooltip(f"{field}:Q", format=".2f"),
-                *charts.run_tooltip(),
-            ],
-        )
-        ticks = base.mark_tick(thickness=3, size=24).encode(x=f"median({field}):Q")
-        return (dots + ticks).properties(width=250, height=alt.Step(40))
+        tooltip = [
+            "Language",
+            "repetition",
+            alt.Tooltip(f"{field}:Q", format=".2f"),
+            *charts.run_tooltip(),
+        ]
+        dots_and_ticks = charts.dots_and_median(base, field, title, tooltip)
+        return dots_and_ticks.properties(width=250, height=alt.Step(40))
 
     return alt.hconcat(
         panel("ready_ms", "start to first successful query (ms)"),
