@@ -27,13 +27,21 @@ from typing import ClassVar
 import pandas as pd
 
 from gorust import commands, paths, progress, provenance
+from gorust.kernel_errors import (
+    CompileError,
+    KernelError,
+    ProgramFailed,
+    ProtocolError,
+    RunTimeout,
+    UnexpectedCompileSuccess,
+    stderr_section,
+)
 from gorust.process import Child, Finished, current_rss_bytes, run_child
 from gorust.toolchains import CARGO, GO, Requirement, Toolchain, ToolchainMissing, locate
 
 # Bump when the cache layout or the build commands change, to invalidate old binaries.
 CACHE_FORMAT = "1"
 BUILD_TIMEOUT_S = 1800.0
-STDERR_TAIL_LINES = 40
 
 __all__ = [
     "Build",
@@ -51,56 +59,6 @@ __all__ = [
     "ToolchainMissing",
     "UnexpectedCompileSuccess",
 ]
-
-
-class KernelError(RuntimeError):
-    """Something went wrong building or running an experiment; the message says what."""
-
-
-class CompileError(KernelError):
-    def __init__(self, diagnostics: CompileDiagnostics) -> None:
-        self.diagnostics = diagnostics
-        super().__init__(
-            f"{diagnostics.language} build of `{diagnostics.experiment}` failed "
-            f"(exit status {diagnostics.exit_code}). The compiler said:\n\n"
-            f"{diagnostics.text.rstrip()}\n\nFix the source in {diagnostics.source} and run again."
-        )
-
-
-class UnexpectedCompileSuccess(KernelError):
-    """A build that the course expects the compiler to refuse compiled."""
-
-
-class RunTimeout(KernelError):
-    def __init__(self, command: str, finished: Finished, timeout_s: float) -> None:
-        self.finished = finished
-        super().__init__(
-            f"`{command}` did not finish within {timeout_s:g} s; its whole process group was "
-            f"killed and nothing of it is left running. Raise timeout_s, or choose the quick "
-            f"profile (GVR_PROFILE=quick).{_stderr_section(finished.stderr)}"
-        )
-
-
-class ProgramFailed(KernelError):
-    def __init__(self, command: str, finished: Finished) -> None:
-        self.finished = finished
-        super().__init__(
-            f"`{command}` exited with status {finished.exit_code}."
-            f"{_stderr_section(finished.stderr)}"
-        )
-
-
-class ProtocolError(KernelError):
-    """A program printed something on stdout that is not a JSON object."""
-
-
-def _stderr_section(stderr: str) -> str:
-    lines = stderr.rstrip().splitlines()
-    if not lines:
-        return " It wrote nothing on stderr."
-    shown = lines[-STDERR_TAIL_LINES:]
-    cut = f" (last {len(shown)} of {len(lines)} lines)" if len(lines) > len(shown) else ""
-    return f"\n\nIts stderr{cut}:\n" + "\n".join(shown)
 
 
 @dataclass(frozen=True)
@@ -426,7 +384,7 @@ class Kernel(ABC):
             raise KernelError(
                 f"`{command}` did not report that it was ready within {ready_timeout_s:g} s "
                 f"(exit status {finished.exit_code}); it was stopped."
-                f"{_stderr_section(finished.stderr)}"
+                f"{stderr_section(finished.stderr)}"
             )
         return Server(build, child, command, ready[0])
 

@@ -423,6 +423,9 @@ def colouring_counts() -> pd.DataFrame:
 from gorust.part2 import headlines as headlines  # noqa: E402
 from gorust.part2 import prose as prose  # noqa: E402
 from gorust.part2 import verdicts as verdicts  # noqa: E402
+from gorust.part2.blocked import blocked_chart as blocked_chart  # noqa: E402
+from gorust.part2.blocked import blocked_table as blocked_table  # noqa: E402
+from gorust.part2.blocked import blocked_tasks as blocked_tasks  # noqa: E402
 from gorust.part2.snippet import article_snippet as article_snippet  # noqa: E402
 from gorust.part2.snippet import snippet_chart as snippet_chart  # noqa: E402
 from gorust.part2.snippet import snippet_table as snippet_table  # noqa: E402

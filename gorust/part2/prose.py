@@ -6,7 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part2 import bytes_per_task, connection_summary, preemption_summary, snippet
+from gorust.part2 import (
+    blocked,
+    bytes_per_task,
+    connection_summary,
+    preemption_summary,
+    snippet,
+)
 from gorust.part2.verdicts import (
     CHAPTER,
     GOROUTINE,
@@ -252,4 +258,44 @@ def snippet_facts(t: claims.Tables) -> dict[str, str]:
             f"{int(rust_other.server_connections):,} connections"
         ),
         "part2.snippet_threads": _threads(storm, rust),
+    }
+
+
+@claims.facts(CHAPTER, tables=("blocked_tasks",))
+def blocked_facts(t: claims.Tables) -> dict[str, str]:
+    runs = t["blocked_tasks"]
+    rows = blocked.BlockedRows.of(runs)
+    sockets, tokio, calls = rows.go_socket, rows.tokio_socket, rows.go_syscall_finished
+    pool, in_task, limit = rows.tokio_pool, rows.tokio_in_task, rows.go_syscall
+    not_run = runs[runs.outcome == blocked.NOT_RUN].drop_duplicates(["tasks"])
+    return {
+        "part2.blocked_sockets": (
+            f"{int(sockets.tasks):,} goroutines waited on {sockets.os_threads:.0f} OS threads, "
+            f"and {int(tokio.tasks):,} tokio tasks on {tokio.os_threads:.0f}"
+        ),
+        "part2.blocked_syscall": (
+            f"{int(calls.tasks):,} goroutines blocked in read(2) held {calls.os_threads:,.0f} OS "
+            f"threads and {calls.peak_rss_mib:.0f} MiB"
+        ),
+        "part2.blocked_limit": (
+            f"at {int(limit.tasks):,} the runtime stopped the program: “{limit.message}”"
+            if blocked.crashed(limit)
+            else "no count run here reached the runtime's limit of 10,000 threads"
+        ),
+        "part2.blocked_pool": (
+            f"ran {pool.waiting_at_once:,.0f} of its {int(pool.tasks):,} calls at once, on "
+            f"{pool.os_threads:,.0f} OS threads, and queued the rest"
+        ),
+        "part2.blocked_in_task": (
+            f"only {in_task.waiting_at_once:,.0f} of {int(in_task.tasks):,} tasks got to run "
+            f"(the process had {in_task.os_threads:.0f} OS threads)"
+        ),
+        "part2.blocked_not_run": (
+            "every count ran"
+            if not_run.empty
+            else "; ".join(
+                f"{int(row.tasks):,} tasks on sockets did not run: {row.message}"
+                for row in not_run.itertuples()
+            )
+        ),
     }

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims
-from gorust.part2 import BUSY_MS, bytes_per_task, connection_summary, preemption_summary, snippet
+from gorust.part2 import (
+    BUSY_MS,
+    blocked,
+    bytes_per_task,
+    connection_summary,
+    preemption_summary,
+    snippet,
+)
 
 CHAPTER = "part2"
 GOROUTINE, TOKIO, THREAD = "Go goroutines", "Rust tokio tasks", "Rust OS threads"
@@ -19,6 +26,8 @@ NEGLIGIBLE_OVERHEAD_BYTES = 64
 CLAIMED_TASKS = 100_000
 TRIVIAL_SPAWN_S = 2.0
 C10M = 10_000_000
+# "A few OS threads": at most this many, however many goroutines wait (8 per core here).
+FEW_THREADS = 16
 
 
 def largest(t: claims.Tables) -> pd.DataFrame:
@@ -248,3 +257,93 @@ def article_snippet(t: claims.Tables) -> claims.Finding:
             f"{snippet.BOUNDED_POOL}, every request finished"
         )
     return claims.Finding(measured, verdict)
+
+
+def _blocked_measured(rows: blocked.BlockedRows) -> str:
+    sockets, calls = rows.go_socket, rows.go_syscall_finished
+    text = (
+        f"{int(sockets.tasks):,} goroutines waiting on sockets: {sockets.os_threads:.0f} OS "
+        f"threads. {int(calls.tasks):,} goroutines blocked in read(2): "
+        f"{calls.os_threads:,.0f} threads."
+    )
+    if blocked.crashed(rows.go_syscall):
+        text += (
+            f" At {int(rows.go_syscall.tasks):,} the runtime stopped: {rows.go_syscall.message}."
+        )
+    return text
+
+
+@claims.rule(
+    CHAPTER,
+    claim="“The Go Runtime (M:N scheduler) maps thousands of Goroutines onto a few OS threads”",
+    anchor="Go's network poller parks goroutines without a thread; a blocking system call "
+    "holds one (runtime/debug.SetMaxThreads: 10,000 by default)",
+    tables=("blocked_tasks",),
+)
+def few_os_threads(t: claims.Tables) -> claims.Finding:
+    """Holds if thousands of goroutines wait on a few threads (at most ``FEW_THREADS``) both on
+    sockets and in blocking system calls; depends if only on sockets; does not hold if even the
+    socket waiters needed more."""
+    rows = blocked.BlockedRows.of(t["blocked_tasks"])
+    sockets, calls = rows.go_socket, rows.go_syscall_finished
+    if sockets is None or calls is None:
+        return claims.Finding("Goroutines were not blocked both ways.", "inconclusive here")
+    measured = _blocked_measured(rows)
+    if sockets.os_threads > FEW_THREADS:
+        return claims.Finding(
+            measured, f"does not hold: goroutines on sockets took {sockets.os_threads:.0f} threads"
+        )
+    if calls.os_threads <= FEW_THREADS and not blocked.crashed(rows.go_syscall):
+        return claims.Finding(measured, "holds: on sockets and in system calls alike")
+    stopped = (
+        f", and at {int(rows.go_syscall.tasks):,} the runtime stopped the program"
+        if blocked.crashed(rows.go_syscall)
+        else ""
+    )
+    return claims.Finding(
+        measured,
+        f"depends: {int(sockets.tasks):,} goroutines waiting on sockets ran on "
+        f"{sockets.os_threads:.0f} threads, but each goroutine blocked in a system call held a "
+        f"thread of its own{stopped}",
+    )
+
+
+@claims.rule(
+    CHAPTER,
+    claim="The snippet's comment on `db.Query`: “This blocks, but only this goroutine, not the "
+    "OS thread”",
+    anchor="database/sql waits on a socket, which Go's network poller watches; tokio: a "
+    "blocking call inside a task blocks its worker (use spawn_blocking)",
+    tables=("blocked_tasks",),
+)
+def blocks_only_this_goroutine(t: claims.Tables) -> claims.Finding:
+    """Judged on sockets, which is what a database query waits on: holds if every goroutine
+    got to block at once on at most ``FEW_THREADS`` threads; does not hold otherwise. A blocking
+    system call, which holds its thread, is reported beside it, as is tokio's task that makes
+    one directly."""
+    rows = blocked.BlockedRows.of(t["blocked_tasks"])
+    sockets, in_task = rows.go_socket, rows.tokio_in_task
+    if sockets is None or rows.go_syscall_finished is None:
+        return claims.Finding("Goroutines were not blocked both ways.", "inconclusive here")
+    measured = _blocked_measured(rows)
+    if in_task is not None:
+        measured += (
+            f" Tokio tasks calling read(2) directly: {in_task.waiting_at_once:,.0f} of "
+            f"{int(in_task.tasks):,} got to run while the others waited."
+        )
+    if sockets.waiting_at_once < sockets.tasks:
+        return claims.Finding(
+            measured,
+            f"does not hold: only {sockets.waiting_at_once:,.0f} of {int(sockets.tasks):,} "
+            "goroutines got to wait at once",
+        )
+    if sockets.os_threads > FEW_THREADS:
+        return claims.Finding(
+            measured, f"does not hold: the waiting goroutines held {sockets.os_threads:.0f} threads"
+        )
+    return claims.Finding(
+        measured,
+        f"holds: on a socket, {int(sockets.tasks):,} goroutines blocked at once on "
+        f"{sockets.os_threads:.0f} OS threads (in a system call a goroutine blocks its thread "
+        "too, and the runtime starts another)",
+    )

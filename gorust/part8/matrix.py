@@ -108,6 +108,7 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
     forgotten = _verdict_of(claims, "part5", "forget")
     preempt = _verdict_of(claims, "part2", "Preemptive")
     snippet = _verdict_of(claims, "part2", "The article's snippet")
+    threads = _verdict_of(claims, "part2", "few OS threads")
     rows = [
         (
             "Speed (Runtime)",
@@ -142,7 +143,8 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
                 f"; the article's snippet on a real database ({{ref}}`part2`): {snippet}"
                 if snippet
                 else ""
-            ),
+            )
+            + (f"; OS threads under blocked goroutines: {threads}" if threads else ""),
             lean(dims, CONCURRENCY) + "; ease is not measured",
         ),
         (
