@@ -191,3 +191,34 @@ def test_the_preemption_sentence_follows_the_two_variants_stalls_and_tails() -> 
     assert facts.preemption_cause(runs((3, 1), (500.0, 480.0)).iloc[[0, 2]], rust).startswith(
         "This run did not measure"
     )
+
+
+def _worst(variants: tuple[str, ...], max_ms: float):
+    """A change for ``changed``: every run of ``variants`` with this slowest request."""
+
+    def change(runs: pd.DataFrame) -> pd.DataFrame:
+        runs.loc[runs.variant.isin(variants), "max_us"] = max_ms * 1e3
+        return runs
+
+    return change
+
+
+def test_under_10ms_flips(recorded) -> None:
+    rule = verdicts.under_10ms
+    fast, slow = verdicts.GUARANTEED_MS / 2, verdicts.GUARANTEED_MS * 3
+    rust_fast = _worst((RUST_HASHMAP,), fast)
+    go_slow = _worst((POINTER, TUNED, INDEXED), slow)
+    cases = {
+        "holds": [rust_fast, go_slow],
+        "depends": [rust_fast, go_slow, _worst((TUNED,), fast)],
+        "does not hold": [rust_fast, _worst((POINTER,), fast)],
+    }
+    for word, changes in cases.items():
+        tables = recorded
+        for change in changes:
+            tables = changed(tables, "read_states", change)
+        assert verdict_word(rule, tables) == word, word
+    rust_slow = changed(recorded, "read_states", _worst((RUST_HASHMAP,), slow))
+    assert verdict_word(rule, rust_slow) == "does not hold"
+    no_rust = changed(recorded, "read_states", lambda r: r[r.variant != RUST_HASHMAP])
+    assert verdict_word(rule, no_rust) == "inconclusive here"

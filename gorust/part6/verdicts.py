@@ -12,8 +12,10 @@ from gorust.part6.serving import (
     NOISY_P99_US,
     VARIANTS,
     ReadStateRuns,
+    settings,
     spike_table,
 )
+from gorust.profile import Profile
 
 POINTER = "Go, pointer LRU"
 TUNED = "Go, pointer LRU, GOGC=off + GOMEMLIMIT"
@@ -243,3 +245,55 @@ def cpu_usage(t: claims.Tables) -> claims.Finding:
         + "."
     )
     return claims.Finding(measured, _lower_verdict(go_over_rust(runs, work), "work"))
+
+
+# "Guaranteed <10ms latency": no request, in any run, took this long.
+GUARANTEED_MS = 10.0
+GO_REMEDIES = (TUNED, INDEXED)
+
+
+def worst_ms(runs: pd.DataFrame, variant: str) -> float | None:
+    """The slowest single request of ``variant`` over all its runs (ms), or None if not run."""
+    chosen = runs[runs.variant == variant]
+    return None if chosen.empty else float(chosen.max_us.max() / 1e3)
+
+
+@claims.rule(
+    CHAPTER,
+    claim="The Verdict: “Choose Rust if… You need guaranteed <10ms latency”",
+    anchor="Part 8 of the article; the request rate and timing are this chapter's (each request "
+    "timed from when it was due, so a stall is charged to every request it delays)",
+    tables=("read_states",),
+)
+def under_10ms(t: claims.Tables) -> claims.Finding:
+    """Holds if every run of Rust's idiomatic cache stayed under ``GUARANTEED_MS`` and no Go
+    variant did; depends if a Go remedy (GOMEMLIMIT, the pointer-free layout) did too while Go's
+    natural cache did not; does not hold if Rust went over, or Go's natural cache stayed under."""
+    runs = t["read_states"]
+    rust, go = worst_ms(runs, RUST_HASHMAP), worst_ms(runs, POINTER)
+    remedies = {name: worst_ms(runs, name) for name in GO_REMEDIES}
+    if rust is None or go is None:
+        return claims.Finding("The idiomatic pair was not served.", "inconclusive here")
+    profile = Profile(str(runs.profile.iloc[0]))
+    rate = runs.requests.median() / settings(profile).duration_s
+    measured = (
+        f"Slowest single request over all runs, at {rate:,.0f} requests/s on "
+        f"{int(runs.entries.max()):,} entries (in one process, no network): Rust "
+        f"{rust:.1f} ms, Go {go:.1f} ms"
+        + "".join(f"; {name} {ms:.1f} ms" for name, ms in remedies.items() if ms is not None)
+        + "."
+    )
+    under = {name: ms for name, ms in remedies.items() if ms is not None and ms < GUARANTEED_MS}
+    if rust >= GUARANTEED_MS:
+        verdict = f"does not hold: Rust's slowest request took {rust:.1f} ms"
+    elif go < GUARANTEED_MS:
+        verdict = f"does not hold: Go's natural cache stayed under {GUARANTEED_MS:g} ms too"
+    elif under:
+        name, ms = min(under.items(), key=lambda item: item[1])
+        verdict = (
+            f"depends: Rust stayed under {GUARANTEED_MS:g} ms and Go's natural cache did not "
+            f"({go:.0f} ms), but a Go remedy did ({name}: {ms:.1f} ms)"
+        )
+    else:
+        verdict = f"holds: Rust stayed under {GUARANTEED_MS:g} ms in every run; no Go variant did"
+    return claims.Finding(measured, verdict)
