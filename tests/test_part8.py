@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from gorust import part8, paths
-from gorust.part8 import claim_ledger, closing, comparisons, matrix
+from gorust.part8 import advice, claim_ledger, closing, comparisons, matrix
 
 
 def _write(root: Path, chapter: str, name: str, rows: list[dict]) -> None:
@@ -208,3 +208,24 @@ def test_every_measuring_part_reference_is_the_full_profile_and_the_banner_says_
     assert set(recorded.profile) == {"full"}, recorded.groupby("table").profile.first()
     banner = runs.begin("part8", recorded_in=part8.CHAPTER_TITLES)
     assert banner is not None and "— full profile" in banner.data
+
+
+def test_the_advice_table_follows_the_ledger() -> None:
+    latency = "The Verdict: “Choose Rust if… You need guaranteed <10ms latency”"
+    ledger = pd.DataFrame([_claim("part6", latency, "depends: a Go remedy stayed under too")])
+    table = advice.advice_table(ledger).data
+    assert table.count("\n| ") == len(advice.ADVICE)  # one row per bullet, after the header
+    row = next(line for line in table.splitlines() if "guaranteed <10ms" in line)
+    assert "**depends** ({ref}`part6`)" in row
+    flipped = ledger.assign(verdict="holds: Rust stayed under; no Go variant did")
+    assert "**holds** ({ref}`part6`)" in advice.advice_table(flipped).data
+    assert advice.advice_counts(ledger) == {"measured": 1, "not measured": len(advice.ADVICE) - 1}
+    assert "not measured here" in advice.advice_table(ledger.iloc[:0]).data
+
+
+def test_every_advice_bullet_that_names_evidence_finds_it_in_the_reference() -> None:
+    ledger = claim_ledger.ledger(paths.DATA)
+    for bullet in advice.ADVICE:
+        for chapter, words in bullet.evidence:
+            alone = advice.Advice(bullet.choose, bullet.says, ((chapter, words),), "")
+            assert advice.findings(ledger, alone), f"no claim in {chapter} contains {words!r}"

@@ -6,6 +6,7 @@ data/ in replay mode (gorust.data.shown_root).
 - ``claim_ledger``: every claim check, one row per claim, with the article's claims counted apart
   from the course's own findings;
 - ``matrix`` and ``closing``: the Summary Matrix and the closing paragraph, computed;
+- ``advice``: the article's “Choose Go if… / Choose Rust if…”, bullet by bullet, from the ledger;
 - ``figures``: the ratio chart and the weights chart.
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from gorust import data, paths, replay
 from gorust.part8 import claim_ledger, comparisons
+from gorust.part8.advice import advice_table
 from gorust.part8.claim_ledger import ledger_table, verdict_counts
 from gorust.part8.closing import conclusions
 from gorust.part8.figures import CHAPTER_TITLES, ratio_chart, weights_chart
@@ -46,6 +48,7 @@ def ledger(data_dir: Path | None = None) -> pd.DataFrame:
 __all__ = [
     "CHAPTER_TITLES",
     "SHOWS_RECORDED_DATA",
+    "advice_table",
     "conclusions",
     "dimensions",
     "ledger",
