@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from gorust import part8, paths
-from gorust.part8 import advice, claim_ledger, closing, comparisons, matrix
+from gorust.part8 import advice, claim_ledger, closing, comparisons, coverage, matrix
 
 
 def _write(root: Path, chapter: str, name: str, rows: list[dict]) -> None:
@@ -227,5 +227,32 @@ def test_every_advice_bullet_that_names_evidence_finds_it_in_the_reference() -> 
     ledger = claim_ledger.ledger(paths.DATA)
     for bullet in advice.ADVICE:
         for chapter, words in bullet.evidence:
-            alone = advice.Advice(bullet.choose, bullet.says, ((chapter, words),), "")
-            assert advice.findings(ledger, alone), f"no claim in {chapter} contains {words!r}"
+            found = advice.findings(ledger, ((chapter, words),))
+            assert found, f"no claim in {chapter} contains {words!r}"
+
+
+def test_coverage_status_follows_the_ledger() -> None:
+    [statement] = [s for s in coverage.STATEMENTS if s.evidence == (("part2", "~2KB"),)]
+    claim = "Goroutine “Start size: ~2KB RAM”"
+
+    def status(verdict: str | None) -> str:
+        rows = [] if verdict is None else [_claim("part2", claim, verdict)]
+        table = coverage.coverage(pd.DataFrame(rows, columns=list(_claim("", "", ""))))
+        return table.set_index("statement").status[statement.says]
+
+    assert status("holds: about 2 KiB") == coverage.COVERED
+    assert status("inconclusive here: not run") == coverage.PARTLY
+    assert status(None) == coverage.NOT_YET
+    [proxied] = [s for s in coverage.STATEMENTS if s.proxy and s.evidence[0][0] == "part6"]
+    assert coverage.status_of(proxied, [("part6", "c", "holds")]) == coverage.PARTLY
+    [people] = [s for s in coverage.STATEMENTS if "Juniors" in s.says]
+    assert coverage.status_of(people, []) == coverage.NOT_MEASURABLE and people.why
+
+
+def test_the_reference_holds_a_claim_for_every_statement_that_names_one() -> None:
+    ledger = claim_ledger.ledger(paths.DATA)
+    counts = coverage.coverage_counts(ledger).set_index("status").statements
+    assert counts[coverage.NOT_YET] == 0, coverage.coverage(ledger).query(
+        "status == @coverage.NOT_YET"
+    )
+    assert counts.sum() == len(coverage.STATEMENTS)

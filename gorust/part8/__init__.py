@@ -6,6 +6,7 @@ data/ in replay mode (gorust.data.shown_root).
 - ``claim_ledger``: every claim check, one row per claim, with the article's claims counted apart
   from the course's own findings;
 - ``matrix`` and ``closing``: the Summary Matrix and the closing paragraph, computed;
+- ``coverage``: every checkable statement of the article, covered, partly, or not measurable;
 - ``advice``: the article's “Choose Go if… / Choose Rust if…”, bullet by bullet, from the ledger;
 - ``figures``: the ratio chart and the weights chart.
 """
@@ -21,6 +22,7 @@ from gorust.part8 import claim_ledger, comparisons
 from gorust.part8.advice import advice_table
 from gorust.part8.claim_ledger import ledger_table, verdict_counts
 from gorust.part8.closing import conclusions
+from gorust.part8.coverage import coverage_counts, coverage_table
 from gorust.part8.figures import CHAPTER_TITLES, ratio_chart, weights_chart
 from gorust.part8.matrix import summary_matrix
 
@@ -50,6 +52,8 @@ __all__ = [
     "SHOWS_RECORDED_DATA",
     "advice_table",
     "conclusions",
+    "coverage_counts",
+    "coverage_table",
     "dimensions",
     "ledger",
     "ledger_table",

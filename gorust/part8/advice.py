@@ -11,12 +11,14 @@ from IPython.display import Markdown
 
 from gorust.claims import markdown_cell, verdict_word
 
+Evidence = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class Advice:
     choose: str  # "Go" or "Rust"
     says: str  # the article's bullet
-    evidence: tuple[tuple[str, str], ...]  # (chapter, words the ledger's claim contains)
+    evidence: Evidence  # (chapter, words the ledger's claim contains)
     limits: str  # what the measurements cannot say about it, and the nearest proxy
 
 
@@ -75,10 +77,11 @@ ADVICE = (
 )
 
 
-def findings(ledger: pd.DataFrame, advice: Advice) -> list[tuple[str, str, str]]:
-    """(chapter, claim, verdict) of every ledger row that bears on ``advice``."""
+def findings(ledger: pd.DataFrame, evidence: Evidence) -> list[tuple[str, str, str]]:
+    """(chapter, claim, verdict) of every ledger row that ``evidence`` names: each (chapter,
+    words) pair finds the claims of that chapter whose text contains the words."""
     rows = []
-    for chapter, words in advice.evidence:
+    for chapter, words in evidence:
         match = ledger[
             ledger.chapter.str.contains(chapter, regex=False)
             & ledger.claim.str.contains(words, regex=False)
@@ -89,7 +92,7 @@ def findings(ledger: pd.DataFrame, advice: Advice) -> list[tuple[str, str, str]]
 
 def advice_counts(ledger: pd.DataFrame) -> dict[str, int]:
     """How many of the article's advice bullets the ledger bears on, and how many it cannot."""
-    measured = sum(1 for advice in ADVICE if findings(ledger, advice))
+    measured = sum(1 for advice in ADVICE if findings(ledger, advice.evidence))
     return {"measured": measured, "not measured": len(ADVICE) - measured}
 
 
@@ -100,7 +103,7 @@ def advice_table(ledger: pd.DataFrame) -> Markdown:
         "|---|---|---|---|",
     ]
     for advice in ADVICE:
-        found = findings(ledger, advice)
+        found = findings(ledger, advice.evidence)
         evidence = (
             "; ".join(
                 f"**{verdict_word(verdict)}** ({{ref}}`{chapter}`): {claim}"
