@@ -26,6 +26,13 @@ def slower(frame: pd.DataFrame, language: str, column: str) -> pd.DataFrame:
     return frame
 
 
+def slower_page(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Every phase to ``language``'s first answer three times longer."""
+    for column in ("compile_ms", "instantiate_ms", "first_call_ms"):
+        frame = slower(frame, language, column)
+    return frame
+
+
 def slower_json(frame: pd.DataFrame, operation: str) -> pd.DataFrame:
     """encoding/json three times slower at ``operation`` only."""
     frame.loc[(frame.api == "encoding/json") & (frame.operation == operation), "ns_per_op"] *= 3
@@ -40,6 +47,8 @@ PERTURBATIONS = {
     headlines.JSON_ENCODE: ("json_throughput", lambda f: slower_json(f, "encode typed")),
     headlines.WASM_WORK: ("wasm_runs", lambda f: slower(f, "go", "work_ns")),
     headlines.WASM_SIZE: ("wasm_sizes", lambda f: slower(f, "rust", "stripped_bytes")),
+    headlines.BROWSER_DOWNLOAD: ("browser_wasm", lambda f: slower(f, "rust", "gzip_bytes")),
+    headlines.BROWSER_FIRST: ("browser_wasm", lambda f: slower_page(f, "go")),
 }
 
 
@@ -85,16 +94,18 @@ def has_run_encoding(chart) -> bool:
 
 
 def part7_charts(reference: bool) -> list:
-    """The chapter's three charts from the recorded tables, with those tables (rebuilt as
+    """The chapter's four charts from the recorded tables, with those tables (rebuilt as
     ``reference_of`` returns them) as the reference, or without one."""
     summary = table("part7", "service_summary")
     json_runs = table("part7", "json_throughput")
     sizes, wasm_runs = table("part7", "wasm_sizes"), table("part7", "wasm_runs")
+    browser_runs = table("part7", "browser_wasm")
     if not reference:
         return [
             part7.service_chart(summary),
             part7.json_chart(part7.json_summary(json_runs)),
             part7.wasm_chart(sizes, part7.wasm_summary(wasm_runs)),
+            part7.browser_chart(browser_runs),
         ]
     costs = part7.ServiceCosts(summary, table("part7", "service_builds"))
     return [
@@ -103,6 +114,7 @@ def part7_charts(reference: bool) -> list:
         part7.wasm_chart(
             sizes, part7.wasm_summary(wasm_runs), reference=wasm_runs, reference_sizes=sizes
         ),
+        part7.browser_chart(browser_runs, reference=browser_runs),
     ]
 
 
@@ -132,3 +144,4 @@ def test_the_charts_follow_the_mode(replaying) -> None:
     """Replayed, ``reference_of`` gives None: the page shows the reference alone."""
     assert reference_of(part7.json_throughput) is None
     assert reference_of(part7.wasm_runs) is None
+    assert reference_of(part7.browser_wasm) is None

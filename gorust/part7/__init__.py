@@ -1,6 +1,7 @@
 """Part 7 — Ecosystem & Libraries: one small HTTP+JSON service on Go's standard library and on
 Rust's usual crates, JSON throughput of the two standard choices, and one program compiled to
-WebAssembly (WASI) by both and run with wasmtime.
+WebAssembly by both: for WASI, run with wasmtime, and for the browser, run in headless
+Chromium.
 
 Each experiment is declared on the experiment registry (gorust.experiments), which runs it
 live and saves its tables, or replays it from data/part7/. The modules, by topic:
@@ -11,6 +12,8 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 - ``binary_sizes``: the service built for size, against the Matrix's “~10MB” and “~2MB”;
 - ``json_speed``: the JSON payload and throughput;
 - ``wasm_modules``, ``wasm_speed``: the WebAssembly builds, sizes and runs;
+- ``browser_builds``, ``browser_runs`` (with ``browser_page.html``): the same word count built
+  for the browser by both and run in headless Chromium;
 - ``figures``: the charts;
 - ``rules`` and ``facts``: the claim check's rules and the prose's numbers, over the saved
   tables (gorust.claims).
@@ -18,8 +21,22 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 
 from gorust.part7 import facts, headlines, rules  # noqa: F401  (declare rules, facts, figures)
 from gorust.part7.binary_sizes import size_builds, size_table
-from gorust.part7.common import CHAPTER, JSON_EXPERIMENT, SERVICE, WASM, SplitMix64, source_lines
-from gorust.part7.figures import json_chart, service_chart, wasm_chart
+from gorust.part7.browser_runs import (
+    browser_agreement,
+    browser_summary,
+    browser_table,
+    browser_wasm,
+)
+from gorust.part7.common import (
+    CHAPTER,
+    JSON_EXPERIMENT,
+    SERVICE,
+    WASM,
+    WASM_BROWSER,
+    SplitMix64,
+    source_lines,
+)
+from gorust.part7.figures import browser_chart, json_chart, service_chart, wasm_chart
 from gorust.part7.json_speed import (
     json_checks,
     json_notes,
@@ -76,12 +93,18 @@ __all__ = [
     "RESULT_FIELDS",
     "SERVICE",
     "WASM",
+    "WASM_BROWSER",
     "Dependencies",
     "ServiceCosts",
     "ServiceDependencies",
     "SplitMix64",
     "WasmBuild",
     "WasmBuilds",
+    "browser_agreement",
+    "browser_chart",
+    "browser_summary",
+    "browser_table",
+    "browser_wasm",
     "build_summary",
     "build_table",
     "build_wasm",

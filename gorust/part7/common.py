@@ -15,6 +15,7 @@ CHAPTER = "part7"
 SERVICE = "http_service"
 JSON_EXPERIMENT = "json_throughput"
 WASM = "wasm_wordcount"
+WASM_BROWSER = "wasm_browser"
 # go list, cargo tree, rustc -vV and the WebAssembly builds: minutes at most.
 TOOL_TIMEOUT_S = 300.0
 

@@ -7,15 +7,19 @@ import pandas as pd
 
 from gorust import claims, stats
 from gorust.part7.binary_sizes import RELEASE, TUNED
+from gorust.part7.browser_runs import browser_summary
 from gorust.part7.common import CHAPTER
 from gorust.part7.json_speed import GO_JSON_V1, json_ratio, speed_words
 from gorust.part7.rules import (
     binary_size,
+    browser_ratio,
+    browser_speed_words,
     duration_words,
     json_mb_per_s,
     service_deps,
     service_row,
     size_words,
+    wasm_browser,
     wasm_speed,
     wasm_timed,
 )
@@ -136,3 +140,36 @@ def size_facts(t: claims.Tables) -> dict[str, str]:
         else:
             facts[f"part7.{language}_size_tuned"] = "not measured"
     return facts
+
+
+def kilobytes(size: float) -> str:
+    return f"{size / 1e3:,.0f} KB"
+
+
+@claims.facts(CHAPTER, tables=("browser_wasm",))
+def browser_facts(t: claims.Tables) -> dict[str, str]:
+    runs = t["browser_wasm"]
+    summary = browser_summary(runs).set_index("language")
+    go, rust = summary.loc["go"], summary.loc["rust"]
+    first, later = browser_ratio(runs, "first_answer_ms"), browser_ratio(runs, "call_ms")
+    support = runs[runs.language == "go"].support_js_gzip_bytes.iloc[0]
+    return {
+        "part7.browser_input_mb": f"{go.input_mb:g} MB",
+        "part7.browser_calls": str(int(go.calls)),
+        "part7.browser_pages": str(int(go.pages)),
+        "part7.browser_go_gzip": kilobytes(go.gzip_bytes),
+        "part7.browser_go_support": kilobytes(support),
+        "part7.browser_rust_gzip": kilobytes(rust.gzip_bytes),
+        "part7.browser_rust_stripped": kilobytes(rust.stripped_bytes),
+        "part7.browser_download_ratio": factor(go.download_bytes / rust.download_bytes),
+        "part7.browser_go_start": f"{go.instantiate_ms:,.0f} ms",
+        "part7.browser_rust_start": f"{rust.instantiate_ms:,.1f} ms",
+        "part7.browser_go_first": f"{go.first_answer_ms:,.0f} ms",
+        "part7.browser_rust_first": f"{rust.first_answer_ms:,.0f} ms",
+        "part7.browser_first_answer": browser_speed_words(first, "to the first answer"),
+        "part7.browser_later_calls": browser_speed_words(later, "on later calls"),
+        "part7.browser_interval": first.interval,
+        "part7.browser_go_memory": f"{go.memory_bytes / 2**20:,.1f} MiB",
+        "part7.browser_rust_memory": f"{rust.memory_bytes / 2**20:,.1f} MiB",
+        "part7.browser_verdict": wasm_browser(t).verdict,
+    }

@@ -1,5 +1,5 @@
-"""Part 7's charts: what the service takes to build, JSON throughput, and WebAssembly sizes
-and run times."""
+"""Part 7's charts: what the service takes to build, JSON throughput, WebAssembly sizes and
+run times (WASI), and the same count loaded and run in the browser."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from gorust import charts
+from gorust.part7.browser_runs import PHASES, with_first_answer
 from gorust.part7.json_speed import json_summary
 from gorust.part7.service_summary import ServiceCosts
 from gorust.part7.wasm_speed import wasm_summary
@@ -316,4 +317,97 @@ def wasm_chart(
             "quartiles",
         ),
         description="WebAssembly module sizes and run times, Go and Rust",
+    )
+
+
+# -- Experiment 4: the browser -----------------------------------------------------------------
+_BROWSER_PHASES = (*PHASES, ("first_answer_ms", "to the first answer"))
+
+
+def _browser_pages(runs: pd.DataFrame, reference: pd.DataFrame | None) -> pd.DataFrame:
+    """Every page of both runs (the reference's marked), with what it downloads in KB."""
+    stacked = charts.with_reference(
+        with_first_answer(runs), None if reference is None else with_first_answer(reference)
+    )
+    frame = charts.with_language_names(stacked)
+    frame["download_kb"] = frame.download_bytes / 1e3
+    return frame
+
+
+def _download_panel(pages: pd.DataFrame) -> alt.LayerChart:
+    """What each language's page downloads (module and support script, gzipped): one bar a
+    run, on a log scale."""
+    sizes = pages.drop_duplicates(["Language", charts.RUN_FIELD]).copy()
+    sizes["label"] = sizes.download_kb.map(lambda kb: f"{kb:,.0f} KB")
+    offset = run_offset(sizes)
+    scale = alt.Scale(type="log", domain=[1, 5_000])
+    y = alt.Y("Language:N", title=None, sort=["Go", "Rust"])
+    bars = (
+        alt.Chart(sizes)
+        .mark_bar(height=16 if not offset else 10)
+        .encode(
+            y=y,
+            x=alt.X("download_kb:Q", scale=scale, title="download, gzipped (KB, log scale)"),
+            x2=alt.datum(1),
+            color=charts.language_color(),
+            opacity=charts.run_opacity(sizes),
+            tooltip=[
+                "Language",
+                alt.Tooltip("gzip_bytes:Q", title="module, gzipped (bytes)", format=","),
+                alt.Tooltip("support_js_gzip_bytes:Q", title="support script (bytes)", format=","),
+                alt.Tooltip("stripped_bytes:Q", title="module, stripped (bytes)", format=","),
+                *charts.run_tooltip(),
+            ],
+            **offset,
+        )
+    )
+    labels = (
+        alt.Chart(sizes)
+        .mark_text(align="left", dx=4, fontSize=11, color="#333")
+        .encode(y=y, x=alt.X("download_kb:Q", scale=scale), text="label:N", **offset)
+    )
+    return alt.layer(bars, labels).properties(
+        width=400, height=alt.Step(28), title="What the page downloads (module + support script)"
+    )
+
+
+def _phase_panel(pages: pd.DataFrame) -> alt.LayerChart:
+    """Each phase's time, one dot per page and a tick at the median, on a log scale."""
+    long = pages.melt(
+        id_vars=["Language", charts.RUN_FIELD, charts.RUN_DETAILS_FIELD, "repetition"],
+        value_vars=[name for name, _ in _BROWSER_PHASES],
+        var_name="phase",
+        value_name="ms",
+    )
+    long["phase"] = long.phase.map(dict(_BROWSER_PHASES))
+    long["row"] = long.Language + ", " + long.phase
+    order = [f"{lang}, {title}" for _, title in _BROWSER_PHASES for lang in ("Go", "Rust")]
+    scale = alt.Scale(type="log")
+    base = alt.Chart(long).encode(
+        y=alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=300)),
+        color=charts.language_color(),
+        opacity=charts.run_opacity(long),
+        **run_offset(long),
+    )
+    dots = base.mark_point(filled=True, size=50).encode(
+        x=alt.X("ms:Q", scale=scale, title="time in the page (ms, log scale)"),
+        tooltip=["Language", "phase", alt.Tooltip("ms:Q", format=",.1f"), "repetition",
+                 *charts.run_tooltip()],
+    )  # fmt: skip
+    medians = base.mark_tick(thickness=3, size=18).encode(x=alt.X("median(ms):Q", scale=scale))
+    return alt.layer(dots, medians).properties(
+        width=400, height=alt.Step(22), title="Load and call times, one dot per page"
+    )
+
+
+def browser_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> alt.VConcatChart:
+    """What each page downloads and how long it takes, in headless Chromium; live, with the
+    reference's pages (as ``browser_wasm`` returns them) faded beside this machine's."""
+    pages = _browser_pages(runs, reference)
+    return alt.vconcat(_download_panel(pages), _phase_panel(pages), spacing=24).properties(
+        title=alt.Title(
+            "The word count in the browser: Go (js/wasm) and Rust (wasm32-unknown-unknown)",
+            subtitle="headless Chromium, served from 127.0.0.1; a fresh browser context per page",
+        ),
+        description="WebAssembly download sizes and load and call times in Chromium, Go and Rust",
     )

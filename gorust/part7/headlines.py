@@ -1,11 +1,11 @@
 """Part 7's headline figures, this machine against the reference (gorust.agreement).
 
 The quick profile times JSON with fewer, shorter samples and counts words in a smaller text than
-the full one, so every figure here is a ratio of the two languages (or of their module and
-binary sizes, which no profile changes), never a total. The build figure is the rebuild after a
-one-line change, which every run measures: the quick profile reuses the last cold builds made on
-the machine, so on the machine that recorded the reference a cold-build figure would agree with
-the reference by copying it.
+the full one (in the browser, the same text on fewer pages), so every figure here is a ratio of
+the two languages (or of their module and binary sizes, which no profile changes), never a
+total. The build figure is the rebuild after a one-line change, which every run measures: the
+quick profile reuses the last cold builds made on the machine, so on the machine that recorded
+the reference a cold-build figure would agree with the reference by copying it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from gorust import agreement, claims, stats
 from gorust.part7.common import CHAPTER
 from gorust.part7.json_speed import GO_JSON_V1, json_ratio
-from gorust.part7.rules import wasm_speed
+from gorust.part7.rules import browser_ratio, wasm_speed
 
 REBUILD = "service, rebuild after a one-line change, Rust ÷ Go (wall time)"
 BINARY = "service binary stripped, Go ÷ Rust"
@@ -23,8 +23,10 @@ JSON_DECODE = "JSON decode typed, encoding/json ÷ serde_json (time)"
 JSON_ENCODE = "JSON encode typed, encoding/json ÷ serde_json (time)"
 WASM_WORK = "wasm word count, Go ÷ Rust (work time)"
 WASM_SIZE = "wasm module stripped, Go ÷ Rust"
+BROWSER_DOWNLOAD = "browser page's download gzipped, Go ÷ Rust"
+BROWSER_FIRST = "browser, to the first answer, Go ÷ Rust (time)"
 
-TABLES = ("service_builds", "json_throughput", "wasm_runs", "wasm_sizes")
+TABLES = ("service_builds", "json_throughput", "wasm_runs", "wasm_sizes", "browser_wasm")
 
 
 def rebuild_ratio(builds: pd.DataFrame) -> stats.Ratio:
@@ -64,4 +66,17 @@ def headline_figures(t: claims.Tables) -> list[agreement.Figure]:
         ),
         agreement.Figure.of_ratio(WASM_WORK, wasm_speed(t["wasm_runs"]), rules=("wasm",)),
         size_ratio(WASM_SIZE, modules["go"], modules["rust"], ("wasm",)),
+        *browser_figures(t["browser_wasm"]),
+    ]
+
+
+def browser_figures(runs: pd.DataFrame) -> list[agreement.Figure]:
+    """The browser's download (the same on every run) and its time to the first answer (both
+    profiles count the same text, so the ratio compares)."""
+    download = browser_ratio(runs, "download_bytes").value
+    return [
+        agreement.Figure(BROWSER_DOWNLOAD, download, download, download, "×", ("wasm_browser",)),
+        agreement.Figure.of_ratio(
+            BROWSER_FIRST, browser_ratio(runs, "first_answer_ms"), rules=("wasm_browser",)
+        ),
     ]

@@ -8,6 +8,7 @@ import pandas as pd
 
 from gorust import charts, claims, stats
 from gorust.part7.binary_sizes import TUNED, tuned_megabytes
+from gorust.part7.browser_runs import with_first_answer
 from gorust.part7.common import CHAPTER
 from gorust.part7.json_speed import GO_JSON_V1, GO_JSON_V2, json_ratio, speed_words
 from gorust.part7.service import service_agreement
@@ -27,7 +28,11 @@ MATRIX_FACTOR = 5.0
 ABOUT_2_MB = 3.0
 # The article's Part 4: with Rust you "wait 10 minutes".
 ARTICLE_WAIT_S = 600.0
-NOT_MEASURED = "the browser tooling (wasm-bindgen) and TinyGo are not measured here"
+NOT_MEASURED = "wasm-bindgen and TinyGo are not measured here (the browser: see the next row)"
+# Sizes do not vary between builds: below this factor, two downloads count as the same size.
+SAME_SIZE = 1.1
+# A ratio of times claims a difference only where its whole interval clears this factor.
+TIME_NOISE = 1.1
 
 
 # -- Reading the tables ------------------------------------------------------------------------
@@ -368,3 +373,60 @@ def wasm(t: claims.Tables) -> claims.Finding:
             "inconclusive here: one side could not be built on this machine",
         )
     return _wasm_judged(t)
+
+
+# -- Experiment 4: WebAssembly in the browser --------------------------------------------------
+def browser_pages(runs: pd.DataFrame, language: str) -> pd.DataFrame:
+    pages = with_first_answer(runs)
+    return pages[pages.language == language]
+
+
+def browser_ratio(runs: pd.DataFrame, column: str) -> stats.Ratio:
+    """Go's pages ÷ Rust's, medians of ``column`` (above 1: Go's is larger or slower)."""
+    return stats.ratio_of_medians(
+        browser_pages(runs, "go")[column], browser_pages(runs, "rust")[column]
+    )
+
+
+def browser_speed_words(ratio: stats.Ratio, what: str) -> str:
+    """A Go ÷ Rust time ratio in words that commit only where its interval does."""
+    if ratio.above(TIME_NOISE):
+        return f"{what}, Rust {ratio.value:.1f}× faster"
+    if ratio.below(1 / TIME_NOISE):
+        return f"{what}, Go {1 / ratio.value:.1f}× faster"
+    return f"{what}, no difference beyond noise"
+
+
+@claims.rule(
+    CHAPTER,
+    claim="Rust: “WASM: Rust is the king of WebAssembly.” — in the browser",
+    anchor="Go wiki (WebAssembly): ~2 MB minimum; Rust stripped modules in the tens of KB",
+    tables=("browser_wasm",),
+)
+def wasm_browser(t: claims.Tables) -> claims.Finding:
+    """Holds when Rust's page downloads less (module and support script, gzipped) by more than
+    SAME_SIZE and Rust is not slower beyond noise (an interval of Go ÷ Rust entirely below
+    1/TIME_NOISE), neither to the first answer (fetch, compile, instantiate, first call) nor
+    on later calls. Does not hold the other way round: Go's download smaller, Go not slower
+    beyond noise. Inconclusive here otherwise: downloads within SAME_SIZE, or the smaller one
+    is the slower one."""
+    runs = t["browser_wasm"]
+    size = browser_ratio(runs, "download_bytes").value  # above 1: Rust's is smaller
+    first, later = browser_ratio(runs, "first_answer_ms"), browser_ratio(runs, "call_ms")
+    rust_slower = first.below(1 / TIME_NOISE) or later.below(1 / TIME_NOISE)
+    go_slower = first.above(TIME_NOISE) or later.above(TIME_NOISE)
+    go_kb, rust_kb = (
+        browser_pages(runs, lang).download_bytes.iloc[0] / 1e3 for lang in ("go", "rust")
+    )
+    speed = (
+        f"{browser_speed_words(first, 'to the first answer')}; "
+        f"{browser_speed_words(later, 'on later calls')} ({first.interval})"
+    )
+    measured = f"Gzipped download: Go {go_kb:,.0f} KB, Rust {rust_kb:,.0f} KB. {speed}."
+    if size >= SAME_SIZE and not rust_slower:
+        verdict = f"holds: in Chromium, Rust's page downloads {size:.0f}× less; {speed}"
+    elif size <= 1 / SAME_SIZE and not go_slower:
+        verdict = f"does not hold: in Chromium, Go's page downloads {1 / size:.1f}× less; {speed}"
+    else:
+        verdict = f"inconclusive here: downloads {size:.2f}× (Go ÷ Rust); {speed}"
+    return claims.Finding(measured, f"{verdict}; wasm-bindgen and TinyGo are not measured here")

@@ -174,9 +174,11 @@ def note_modules(made: Sequence[WasmBuild]) -> None:
             journal.note_module(build.language, build.toolchain, module_line(build))
 
 
-def _cached_module(language: str, key: str, build: Callable[[Path], None]) -> tuple[Path, bool]:
-    """The module built under ``key``: from the course's cache, or built into it now."""
-    module = paths.cache_dir() / "wasm" / language / key / f"{WASM}.wasm"
+def cached_module(
+    language: str, key: str, build: Callable[[Path], None], name: str = f"{WASM}.wasm"
+) -> tuple[Path, bool]:
+    """The module ``name`` built under ``key``: from the course's cache, or built into it now."""
+    module = paths.cache_dir() / "wasm" / language / key / name
     if module.exists():
         return module, True
     module.parent.mkdir(parents=True, exist_ok=True)
@@ -202,7 +204,7 @@ def build_go_wasm() -> WasmBuild:
         )
 
     try:
-        module, cached = _cached_module("go", key, build)
+        module, cached = cached_module("go", key, build)
     except KernelError as err:
         return WasmBuild("go", version, "wasip1/wasm", command, error=str(err))
     return WasmBuild("go", version, "wasip1/wasm", command, module, cached=cached)
@@ -230,7 +232,7 @@ def build_rust_wasm() -> WasmBuild:
         builds.timed(argv, cwd=RUST_WASM_SOURCE.parents[1], env=rust.env, timeout_s=TOOL_TIMEOUT_S)
 
     try:
-        module, cached = _cached_module("rust", key, build)
+        module, cached = cached_module("rust", key, build)
     except KernelError as err:
         return WasmBuild("rust", version, target, command, error=str(err))
     return WasmBuild("rust", version, target, command, module, cached=cached)
