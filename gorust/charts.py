@@ -377,10 +377,14 @@ def run_series_order(order: list[str]) -> list[str]:
     return [name + suffix for name in order for suffix in ("", REFERENCE_SUFFIX)]
 
 
-def dots_and_median(base: alt.Chart, field: str, title: str, tooltip: list) -> alt.LayerChart:
+def dots_and_median(
+    base: alt.Chart, field: str, title: str, tooltip: list, *, log: bool = False
+) -> alt.LayerChart:
     """One dot per run along x and a tick at their median: the course's way to show a few
-    repeated measurements of one thing (``base`` carries y, colour and the run encodings)."""
+    repeated measurements of one thing (``base`` carries y, colour and the run encodings);
+    ``log`` for values that span decades."""
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=True)
     dots = base.mark_point(filled=True, size=60, opacity=0.7).encode(
-        x=alt.X(f"{field}:Q", title=title, scale=alt.Scale(zero=True)), tooltip=tooltip
+        x=alt.X(f"{field}:Q", title=title, scale=scale), tooltip=tooltip
     )
     return dots + base.mark_tick(thickness=3, size=24).encode(x=f"median({field}):Q")

@@ -153,11 +153,10 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(
         "chromium",
-        "make test (browser test)",
+        "Part 7 (WebAssembly in the browser), make test (browser test)",
         _chromium,
         "apt-get install chromium",
         debian=("chromium",),
-        test_only=True,
     ),
 )
 

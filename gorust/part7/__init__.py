@@ -14,12 +14,14 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
 - ``wasm_modules``, ``wasm_speed``: the WebAssembly builds, sizes and runs;
 - ``browser_builds``, ``browser_runs`` (with ``browser_page.html``): the same word count built
   for the browser by both and run in headless Chromium;
+- ``proxy`` and ``proxy_rules``: a reverse proxy on each language's usual stack at fixed
+  request rates, and the Verdict's advice judged on it;
 - ``figures``: the charts;
 - ``rules`` and ``facts``: the claim check's rules and the prose's numbers, over the saved
   tables (gorust.claims).
 """
 
-from gorust.part7 import facts, headlines, rules  # noqa: F401  (declare rules, facts, figures)
+from gorust.part7 import facts, headlines, proxy_rules, rules  # noqa: F401  (declare rules, facts)
 from gorust.part7.binary_sizes import size_builds, size_table
 from gorust.part7.browser_runs import (
     browser_agreement,
@@ -48,6 +50,7 @@ from gorust.part7.json_speed import (
     payload_facts,
     speed_words,
 )
+from gorust.part7.proxy import proxy_chart, proxy_table, reverse_proxy
 from gorust.part7.service import error_messages, service_agreement, service_check, service_report
 from gorust.part7.service_builds import GO_STD, cold_builds, go_std_note, warm_builds
 from gorust.part7.service_deps import (
@@ -127,6 +130,9 @@ __all__ = [
     "make_payload",
     "make_text",
     "payload_facts",
+    "proxy_chart",
+    "proxy_table",
+    "reverse_proxy",
     "rust_dependencies",
     "service_agreement",
     "service_build_costs",

@@ -51,15 +51,19 @@ ADVICE = (
     Advice(
         "Rust",
         "You are building infrastructure (Database, Proxy, OS).",
-        (("part6", "CPU usage dropped"), ("part2", "C10M")),
-        "no database, proxy or kernel is built here; the nearest are Part 6's in-memory cache "
-        "service and Part 2's echo server",
+        (("part7", "— a reverse proxy"), ("part6", "CPU usage dropped"), ("part2", "C10M")),
+        "of the three, only a proxy is built here (Part 7), in front of one small backend; no "
+        "database or kernel",
     ),
     Advice(
         "Rust",
         "Performance is critical. You need guaranteed <10ms latency.",
-        (("part6", "guaranteed <10ms"), ("part3", "Tail latency (p99) is flat")),
-        "one machine, one request rate, in one process: a bound measured here is not a "
+        (
+            ("part6", "guaranteed <10ms"),
+            ("part7", "— through a reverse proxy"),
+            ("part3", "Tail latency (p99) is flat"),
+        ),
+        "one shared 2-core machine, a few request rates: a bound measured here is not a "
         "guarantee elsewhere",
     ),
     Advice(

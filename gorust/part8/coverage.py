@@ -164,7 +164,9 @@ STATEMENTS = (
     ),
     Statement(8, "Matrix: Binary size, Go ~10MB, Rust ~2MB", (("part7", "binary size Rust"),)),
     Statement(
-        8, "Choose Rust if you need guaranteed <10ms latency", (("part6", "guaranteed <10ms"),)
+        8,
+        "Choose Rust if you need guaranteed <10ms latency",
+        (("part6", "guaranteed <10ms"), ("part7", "— through a reverse proxy")),
     ),
     Statement(
         8,
@@ -174,7 +176,8 @@ STATEMENTS = (
     Statement(
         8,
         "Choose Rust for infrastructure (database, proxy, OS)",
-        why="no database, proxy or kernel is built here; Part 6's cache is the nearest",
+        (("part7", "— a reverse proxy"),),
+        proxy="a reverse proxy in front of one small backend; no database or kernel is built",
     ),
     Statement(8, "Juniors can pick up Go in a week", why="about people; no benchmark sees it"),
 )
