@@ -131,8 +131,9 @@ def blocked_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class BlockedRows:
-    """Each variant of Experiment 5 at the most tasks it ran (``blocked.blocked_table``), and
-    Go in read(2) at the most tasks it finished with; None where it did not run."""
+    """Each variant of Experiment 5 at the most tasks it ran (``blocked_table``); Go in read(2)
+    at the fewest tasks that crashed it (else the most it ran), and at the most tasks it
+    finished with; None where it did not run."""
 
     go_socket: pd.Series | None
     tokio_socket: pd.Series | None
@@ -150,10 +151,12 @@ class BlockedRows:
             rows = table[(table.variant == variant.label) & (ran > 0)]
             return rows.iloc[-1] if len(rows) else None
 
+        crashes = table[(table.variant == GO_SYSCALL.label) & (table.crashed_runs > 0)]
+        first_crash = crashes.iloc[0] if len(crashes) else None
         return cls(
             most(GO_SOCKET, True),
             most(TOKIO_SOCKET, True),
-            most(GO_SYSCALL),
+            first_crash if first_crash is not None else most(GO_SYSCALL),
             most(GO_SYSCALL, True),
             most(TOKIO_POOL, True),
             most(TOKIO_IN_TASK, True),
