@@ -67,12 +67,16 @@ def recorded(chapter: str, experiment: str) -> pd.DataFrame:
 
 
 def recordings(*chapters: str) -> pd.DataFrame:
-    """Provenance of every table recorded for ``chapters``: one row per recorded row."""
+    """Provenance of every table recorded for ``chapters``: one row per recorded row that
+    ran."""
     columns = {"profile", "cpu", "cores", "os", "commit", "measured_at", "toolchain"}
     frames = []
     for chapter in chapters:
         for table in sorted((paths.DATA / chapter).glob("*.csv")):
             frame = pd.read_csv(table, usecols=lambda name: name in columns)
+            # A row with no provenance at all is one that did not run (e.g. a count this
+            # machine cannot run, kept with its reason): it was measured nowhere.
+            frame = frame.dropna(how="all") if len(frame.columns) else frame
             frame["table"] = f"{chapter}/{table.stem}"
             frames.append(frame)
     if not frames:

@@ -44,9 +44,7 @@ PERTURBATIONS = {
     headlines.REBUILD: ("service_builds", lambda f: slower(f, "rust", "wall_s")),
     headlines.BINARY: ("service_builds", lambda f: slower(f, "go", "stripped_bytes")),
     headlines.JSON_DECODE: ("json_throughput", lambda f: slower_json(f, "decode typed")),
-    headlines.JSON_ENCODE: ("json_throughput", lambda f: slower_json(f, "encode typed")),
     headlines.WASM_WORK: ("wasm_runs", lambda f: slower(f, "go", "work_ns")),
-    headlines.WASM_SIZE: ("wasm_sizes", lambda f: slower(f, "rust", "stripped_bytes")),
     headlines.BROWSER_DOWNLOAD: ("browser_wasm", lambda f: slower(f, "rust", "gzip_bytes")),
     headlines.BROWSER_FIRST: ("browser_wasm", lambda f: slower_page(f, "go")),
 }

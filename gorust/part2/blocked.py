@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts
+from gorust import charts, provenance
 from gorust.experiments import experiment
 from gorust.part2 import beside, raise_open_file_limit
 from gorust.profile import Profile, current_profile
@@ -73,7 +73,11 @@ def blocked_tasks(profile: Profile | None = None) -> pd.DataFrame:
                     rows.append(_row(variant, tasks, repetition, outcome=NOT_RUN, message=reason))
                     continue
                 rows.append(run_once(variant, tasks, repetition))
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    # A row that did not run has no process of its own; it was still recorded on this host.
+    for column, value in provenance.host().items():
+        frame[column] = frame[column].fillna(value) if column in frame else value
+    return frame
 
 
 def run_once(variant: Variant, tasks: int, repetition: int = 0) -> dict:

@@ -19,7 +19,6 @@ from gorust.part7.rules import (
     service_deps,
     service_row,
     size_words,
-    wasm_browser,
     wasm_speed,
     wasm_timed,
 )
@@ -171,5 +170,4 @@ def browser_facts(t: claims.Tables) -> dict[str, str]:
         "part7.browser_interval": first.interval,
         "part7.browser_go_memory": f"{go.memory_bytes / 2**20:,.1f} MiB",
         "part7.browser_rust_memory": f"{rust.memory_bytes / 2**20:,.1f} MiB",
-        "part7.browser_verdict": wasm_browser(t).verdict,
     }
