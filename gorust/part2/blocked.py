@@ -191,7 +191,6 @@ def blocked_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> 
         "strokeDash": alt.StrokeDash(
             "variant:N", scale=alt.Scale(domain=labels, range=dashes), legend=_legend()
         ),
-        "shape": alt.Shape("variant:N", scale=alt.Scale(domain=labels), legend=_legend()),
     }
     x = alt.X(
         "tasks:Q",
@@ -243,4 +242,12 @@ def _first_text(messages: pd.Series) -> str:
 
 
 def _legend() -> alt.Legend:
-    return alt.Legend(title=None, orient="bottom", columns=2, symbolType="stroke")
+    """The variants' dashes, drawn in grey: the colour legend says the language."""
+    return alt.Legend(
+        title=None,
+        orient="bottom",
+        columns=2,
+        symbolType="stroke",
+        symbolStrokeColor="#555",
+        symbolStrokeWidth=2,
+    )
