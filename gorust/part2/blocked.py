@@ -24,6 +24,7 @@ import pandas as pd
 from gorust import charts, provenance
 from gorust.experiments import experiment
 from gorust.part2 import beside, raise_open_file_limit
+from gorust.part2.snippet import first_text
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 
@@ -124,7 +125,7 @@ def blocked_table(runs: pd.DataFrame) -> pd.DataFrame:
             waiting_at_once=("waiting_at_once", "median"),
             os_threads=("threads_waiting", "median"),
             peak_rss_mib=("peak_rss_bytes", lambda s: s.median() / 2**20),
-            message=("message", _first_text),
+            message=("message", first_text),
         )
         .reset_index()
     )
@@ -234,11 +235,6 @@ def blocked_chart(runs: pd.DataFrame, reference: pd.DataFrame | None = None) -> 
         ),
         description="Tasks blocked at once and OS threads against tasks started, per variant",
     )
-
-
-def _first_text(messages: pd.Series) -> str:
-    """The first non-empty message (a recorded table reads an empty one back as NaN)."""
-    return next((text for text in messages.fillna("") if text), "")
 
 
 def _legend() -> alt.Legend:

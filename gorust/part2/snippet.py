@@ -140,15 +140,15 @@ def snippet_table(runs: pd.DataFrame) -> pd.DataFrame:
         peak_rss_mib=("peak_rss_bytes", lambda s: s.median() / 2**20),
         wall_s=("wall_s", "median"),
         runs=("ok", "size"),
-        first_error=("first_error", _first_text),
+        first_error=("first_error", first_text),
     ).reset_index()
     table.insert(2, "written", [WRITTEN[(r.language, r.variant)] for r in table.itertuples()])
     return table
 
 
-def _first_text(errors: pd.Series) -> str:
-    texts = [text for text in errors.fillna("") if text]
-    return texts[0] if texts else ""
+def first_text(texts: pd.Series) -> str:
+    """The first non-empty text (a recorded table reads an empty one back as NaN)."""
+    return next((text for text in texts.fillna("") if text), "")
 
 
 def snippet_row(table: pd.DataFrame, language: str, variant: str) -> pd.Series | None:
