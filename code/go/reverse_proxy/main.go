@@ -4,21 +4,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"flag"
-	"fmt"
-	"log"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
 
+	"govsrust/internal/loopback"
 	"govsrust/internal/measure"
 )
 
@@ -41,24 +32,5 @@ func main() {
 	proxy.Transport = transport
 	// excerpt-end: proxy
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatalf("listening on loopback: %v", err)
-	}
-	ready, _ := json.Marshal(map[string]int{"port": ln.Addr().(*net.TCPAddr).Port})
-	fmt.Println(string(ready))
-
-	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 5 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		log.Printf("serving: %v", err)
-		os.Exit(1)
-	}
+	loopback.Serve(proxy)
 }
