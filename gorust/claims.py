@@ -34,7 +34,7 @@ shows it once, with the evidence of every chapter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -210,6 +210,13 @@ def verdict_word(verdict: str) -> str:
 def markdown_cell(text: object) -> str:
     """``text`` made safe for one cell of a Markdown table."""
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Markdown:
+    """A Markdown table: ``header``, then one line per row, each cell made safe."""
+    lines = [f"| {' | '.join(header)} |", "|" + "---|" * len(header)]
+    lines += [f"| {' | '.join(markdown_cell(cell) for cell in row)} |" for row in rows]
+    return Markdown("\n".join(lines))
 
 
 def verdict_cell(verdict: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust.claims import markdown_cell, verdict_word
+from gorust.claims import markdown_table, verdict_word
 
 Evidence = tuple[tuple[str, str], ...]
 
@@ -100,21 +100,19 @@ def advice_counts(ledger: pd.DataFrame) -> dict[str, int]:
     return {"measured": measured, "not measured": len(ADVICE) - measured}
 
 
+def verdict_ref(chapter: str, verdict: str) -> str:
+    """A verdict's word in bold, linked to the chapter that judged it."""
+    return f"**{verdict_word(verdict)}** ({{ref}}`{chapter}`)"
+
+
 def advice_table(ledger: pd.DataFrame) -> Markdown:
     """The article's advice, each bullet with the verdicts of the claims that bear on it."""
-    lines = [
-        "| Choose | The article's advice | What the chapters found | What this cannot say |",
-        "|---|---|---|---|",
-    ]
+    rows = []
     for advice in ADVICE:
         found = findings(ledger, advice.evidence)
-        evidence = (
-            "; ".join(
-                f"**{verdict_word(verdict)}** ({{ref}}`{chapter}`): {claim}"
-                for chapter, claim, verdict in found
-            )
-            or "not measured here"
+        evidence = "; ".join(
+            f"{verdict_ref(chapter, verdict)}: {claim}" for chapter, claim, verdict in found
         )
-        cells = (advice.choose, advice.says, evidence, advice.limits)
-        lines.append(f"| {' | '.join(markdown_cell(cell) for cell in cells)} |")
-    return Markdown("\n".join(lines))
+        rows.append((advice.choose, advice.says, evidence or "not measured here", advice.limits))
+    header = ("Choose", "The article's advice", "What the chapters found", "What this cannot say")
+    return markdown_table(header, rows)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust.claims import markdown_cell, verdict_word
-from gorust.part8.advice import Evidence, findings
+from gorust.claims import markdown_table, verdict_word
+from gorust.part8.advice import Evidence, findings, verdict_ref
 
 COVERED, PARTLY, NOT_MEASURABLE = "covered", "partly covered", "not measurable here"
 NOT_YET = "not measured yet"  # a claim check exists, but these results do not hold it yet
@@ -196,9 +196,7 @@ def coverage(ledger: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for statement in STATEMENTS:
         found = findings(ledger, statement.evidence)
-        verdicts = "; ".join(
-            f"**{verdict_word(verdict)}** ({{ref}}`{chapter}`)" for chapter, _, verdict in found
-        )
+        verdicts = "; ".join(verdict_ref(chapter, verdict) for chapter, _, verdict in found)
         if statement.proxy and found:
             verdicts += f" — through a proxy: {statement.proxy}"
         rows.append(
@@ -222,8 +220,8 @@ def coverage_counts(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_table(ledger: pd.DataFrame) -> Markdown:
-    lines = ["| Part | The article says | Status | Checked by |", "|---|---|---|---|"]
-    for row in coverage(ledger).itertuples():
-        cells = (str(row.part), row.statement, row.status, row.checked_by)
-        lines.append(f"| {' | '.join(markdown_cell(cell) for cell in cells)} |")
-    return Markdown("\n".join(lines))
+    rows = [
+        (row.part, row.statement, row.status, row.checked_by)
+        for row in coverage(ledger).itertuples()
+    ]
+    return markdown_table(("Part", "The article says", "Status", "Checked by"), rows)

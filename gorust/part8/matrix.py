@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown
 
-from gorust.claims import markdown_cell, verdict_word
+from gorust.claims import markdown_table, verdict_word
 from gorust.part8.comparisons import IDIOMATIC
 
 PARITY = 1.1  # within ±10% a comparison is called parity
@@ -171,9 +171,5 @@ def summary_matrix(dims: pd.DataFrame, claims: pd.DataFrame) -> Markdown:
             lean(dims, MEMORY),
         ),
     ]
-    lines = [
-        "| Feature | Article: Go | Article: Rust | Measured here | Our reading |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [f"| {' | '.join(markdown_cell(c) for c in row)} |" for row in rows]
-    return Markdown("\n".join(lines))
+    header = ("Feature", "Article: Go", "Article: Rust", "Measured here", "Our reading")
+    return markdown_table(header, rows)
