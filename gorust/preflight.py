@@ -152,6 +152,13 @@ TOOLS: tuple[Tool, ...] = (
         recommends=False,
     ),
     Tool(
+        "protoc",
+        "Part 7 (gRPC: tonic's build generates its code; Go's generated code is checked)",
+        _on_path("protoc", ("--version",)),
+        "apt-get install protobuf-compiler",
+        debian=("protobuf-compiler",),
+    ),
+    Tool(
         "chromium",
         "Part 7 (WebAssembly in the browser), make test (browser test)",
         _chromium,

@@ -29,7 +29,7 @@ class Requirement:
 
 GO = Requirement(
     tool="go",
-    minimum=(1, 22),
+    minimum=(1, 26),  # code/go/go.mod's go line (grpc-go and golang.org/x need it)
     version_args=("version",),
     version_pattern=r"go(\d+)\.(\d+)(?:\.(\d+))?",
     install_hint="install it from https://go.dev/dl/ (or your package manager) and put "

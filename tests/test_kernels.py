@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import stat
 import time
@@ -16,8 +17,10 @@ from gorust import (
     RustKernel,
     ToolchainMissing,
     UnexpectedCompileSuccess,
+    paths,
 )
 from gorust.data import PROVENANCE_COLUMNS
+from gorust.toolchains import GO
 from tests.conftest import is_running
 
 
@@ -133,7 +136,7 @@ def test_unknown_experiment_names_the_known_ones(kernel):
 
 @pytest.mark.parametrize(
     ("kernel_class", "tool", "minimum", "hint"),
-    [(GoKernel, "go", "1.22", "go.dev/dl"), (RustKernel, "cargo", "1.88", "rustup")],
+    [(GoKernel, "go", "1.26", "go.dev/dl"), (RustKernel, "cargo", "1.88", "rustup")],
 )
 def test_missing_toolchain_says_what_to_install(tmp_path, kernel_class, tool, minimum, hint):
     kernel = kernel_class(env={"PATH": str(tmp_path), "HOME": os.environ.get("HOME", "/")})
@@ -188,3 +191,9 @@ def test_tools_build_from_their_own_folder():
     build = GoKernel().build("tools/echo_client")
     assert build.binary.name == "echo_client"
     assert "tools" not in GoKernel().experiments()
+
+
+def test_the_go_minimum_is_the_modules_go_line():
+    go_line = re.search(r"^go (\d+)\.(\d+)", (paths.GO_MODULE / "go.mod").read_text(), re.M)
+    assert go_line is not None
+    assert GO.minimum == (int(go_line[1]), int(go_line[2]))

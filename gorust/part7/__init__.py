@@ -16,12 +16,16 @@ live and saves its tables, or replays it from data/part7/. The modules, by topic
   for the browser by both and run in headless Chromium;
 - ``proxy`` and ``proxy_rules``: a reverse proxy on each language's usual stack at fixed
   request rates, and the Verdict's advice judged on it;
+- ``grpc`` and ``grpc_rules``: a unary gRPC echo on grpc-go and on tonic at fixed call rates,
+  and the Verdict's advice for gRPC services judged on it;
+- ``fixed_rate``: what the proxy and gRPC experiments share (a server driven at a fixed rate,
+  the rates it sustained, the chart);
 - ``figures``: the charts;
 - ``rules`` and ``facts``: the claim check's rules and the prose's numbers, over the saved
   tables (gorust.claims).
 """
 
-from gorust.part7 import facts, headlines, proxy_rules, rules  # noqa: F401  (declare rules, facts)
+from gorust.part7 import facts, grpc_rules, headlines, proxy_rules, rules  # noqa: F401  (declare rules, facts)
 from gorust.part7.binary_sizes import size_builds, size_table
 from gorust.part7.browser_runs import (
     browser_agreement,
@@ -39,6 +43,7 @@ from gorust.part7.common import (
     source_lines,
 )
 from gorust.part7.figures import browser_chart, json_chart, service_chart, wasm_chart
+from gorust.part7.grpc import grpc_binaries, grpc_chart, grpc_echo, grpc_table
 from gorust.part7.json_speed import (
     json_checks,
     json_notes,
@@ -120,6 +125,10 @@ __all__ = [
     "error_messages",
     "go_dependencies",
     "go_std_note",
+    "grpc_binaries",
+    "grpc_chart",
+    "grpc_echo",
+    "grpc_table",
     "json_chart",
     "json_checks",
     "json_notes",

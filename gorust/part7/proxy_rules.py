@@ -7,7 +7,13 @@ import pandas as pd
 
 from gorust import claims, stats
 from gorust.part7.common import CHAPTER
-from gorust.part7.proxy import GUARANTEED_MS, both_sustained, proxy_table
+from gorust.part7.fixed_rate import (
+    GUARANTEED_MS,
+    both_sustained,
+    highest_sustained,
+    worst_ms,
+)
+from gorust.part7.fixed_rate import rates_text as _rates_text
 
 CLEARLY = 1.1  # a ratio of medians whose whole interval is past this is a difference
 
@@ -22,22 +28,6 @@ def _ratio(runs: pd.DataFrame, column: str) -> stats.Ratio:
     return stats.ratio_of_medians(
         runs[runs.language == "go"][column], runs[runs.language == "rust"][column]
     )
-
-
-def _rates_text(rates: list[int]) -> str:
-    return ", ".join(f"{rate:,}" for rate in rates) + " requests/s"
-
-
-def highest_sustained(runs: pd.DataFrame, language: str) -> int | None:
-    """The highest rate every run of ``language``'s proxy sustained."""
-    table = proxy_table(runs)
-    table = table[(table.language == language) & (table.sustained_runs == table.runs)]
-    return None if table.empty else int(table.rate.max())
-
-
-def worst_ms(runs: pd.DataFrame, language: str) -> float:
-    """The slowest single request of ``language``'s proxy over ``runs`` (ms)."""
-    return float(runs[runs.language == language].max_us.max() / 1e3)
 
 
 @claims.rule(

@@ -1,6 +1,6 @@
-// Package loopback serves an HTTP handler the way the course's HTTP tools start: on a free
+// Package loopback starts the course's servers the way the kernel expects them to: on a free
 // loopback port, printing {"port": N} on stdout once it listens (the kernel waits for that
-// line), and shutting down gracefully on SIGTERM or SIGINT.
+// line), and stopping gracefully on SIGTERM or SIGINT.
 package loopback
 
 import (
@@ -20,15 +20,9 @@ import (
 // Serve serves handler until the process is told to stop; it exits with status 1 if serving
 // fails.
 func Serve(handler http.Handler) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatalf("listening on loopback: %v", err)
-	}
-	ready, _ := json.Marshal(map[string]int{"port": ln.Addr().(*net.TCPAddr).Port})
-	fmt.Println(string(ready))
-
+	ln := Listen()
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	ctx, stop := Stopping()
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -40,4 +34,21 @@ func Serve(handler http.Handler) {
 		log.Printf("serving: %v", err)
 		os.Exit(1)
 	}
+}
+
+// Listen listens on a free loopback port and prints {"port": N} on stdout; it exits with status
+// 1 if it cannot listen.
+func Listen() net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatalf("listening on loopback: %v", err)
+	}
+	ready, _ := json.Marshal(map[string]int{"port": ln.Addr().(*net.TCPAddr).Port})
+	fmt.Println(string(ready))
+	return ln
+}
+
+// Stopping is a context that ends when the process is told to stop (SIGTERM or SIGINT).
+func Stopping() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 }

@@ -1,22 +1,15 @@
 // Command http_rate is the one load client for both reverse proxies: it sends GET requests to
-// one URL at a fixed rate from a fixed pool of keep-alive connections, and times each request
-// from when it was *due*, not from when it was sent (wrk2's correction for coordinated
-// omission): a server that stalls is charged for every request the stall delays.
-//
-// A request still waiting for a free connection when the run and its grace period are over is
-// not sent; it is counted as unsent, so a rate beyond what the server sustains shows as such.
+// one URL at a fixed rate from a fixed pool of keep-alive connections, each timed from when it
+// was due (the schedule is internal/fixedrate's).
 package main
 
 import (
 	"flag"
 	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/HdrHistogram/hdrhistogram-go"
-
+	"govsrust/internal/fixedrate"
 	"govsrust/internal/measure"
 )
 
@@ -33,59 +26,16 @@ func main() {
 
 	transport := &http.Transport{MaxIdleConnsPerHost: *connections, MaxConnsPerHost: *connections}
 	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
-	duration := time.Duration(*durationMs) * time.Millisecond
-	total := int64(*rate * duration.Seconds())
-	interval := float64(time.Second) / *rate
-	var (
-		mu                 sync.Mutex
-		histogram          = hdrhistogram.New(1, 60_000_000, 3) // 1 µs to 60 s, 3 digits
-		next, errs, unsent atomic.Int64
-		lastDone           atomic.Int64
-		wg                 sync.WaitGroup
-	)
-	start := time.Now()
-	deadline := start.Add(duration + time.Duration(*graceMs)*time.Millisecond)
-	// excerpt-start: schedule
-	for range *connections {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := next.Add(1) - 1; i < total; i = next.Add(1) - 1 {
-				due := start.Add(time.Duration(float64(i) * interval))
-				time.Sleep(time.Until(due))
-				if time.Now().After(deadline) {
-					unsent.Add(1)
-					continue
-				}
-				if !get(client, *url) {
-					errs.Add(1)
-					continue
-				}
-				latency := time.Since(due) // from when it was due: stalls are charged in full
-				mu.Lock()
-				_ = histogram.RecordValue(latency.Microseconds())
-				mu.Unlock()
-				lastDone.Store(int64(time.Since(start)))
-			}
-		}()
+	plan := fixedrate.Plan{
+		Rate:     *rate,
+		Duration: time.Duration(*durationMs) * time.Millisecond,
+		Workers:  *connections,
+		Grace:    time.Duration(*graceMs) * time.Millisecond,
 	}
-	// excerpt-end: schedule
-	wg.Wait()
+	summary := fixedrate.Run(plan, func() bool { return get(client, *url) })
 	transport.CloseIdleConnections()
-
-	served := time.Duration(lastDone.Load()).Seconds()
-	achieved := 0.0
-	if served > 0 {
-		achieved = float64(histogram.TotalCount()) / max(served, duration.Seconds())
-	}
-	measure.Emit(measure.Record{
-		"rate": *rate, "connections": *connections, "duration_s": duration.Seconds(),
-		"scheduled": total, "completed": histogram.TotalCount(), "errors": errs.Load(),
-		"unsent": unsent.Load(), "achieved_rps": achieved,
-		"p50_us": histogram.ValueAtQuantile(50), "p99_us": histogram.ValueAtQuantile(99),
-		"p999_us": histogram.ValueAtQuantile(99.9), "p9999_us": histogram.ValueAtQuantile(99.99),
-		"max_us": histogram.Max(),
-	})
+	summary["connections"] = *connections
+	measure.Emit(summary)
 }
 
 // get sends one GET and reads the whole answer; it reports whether the answer was a 200.
