@@ -121,7 +121,7 @@ def test_grpc_services_flips(measured) -> None:
 
 def test_the_prose_names_the_servers_and_the_rates(measured) -> None:
     facts = grpc_rules.grpc_facts(measured)
-    assert facts["part7.grpc_rates"] == f"{RATE:,} requests/s"
+    assert facts["part7.grpc_rates"] == f"{RATE:,} calls/s"
     assert facts["part7.grpc_highest"] == f"grpc-go {RATE:,} calls/s, tonic {RATE:,} calls/s"
     assert (
         facts["part7.grpc_binary"].startswith("grpc-go ")

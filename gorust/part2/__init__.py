@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, paths
+from gorust import beside, charts, paths
 from gorust.experiments import experiment
-from gorust.part2 import beside, pasted
+from gorust.part2 import pasted
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant, kernels
 

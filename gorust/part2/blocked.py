@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, provenance
+from gorust import beside, charts, provenance
 from gorust.experiments import experiment
-from gorust.part2 import beside, raise_open_file_limit
+from gorust.part2 import raise_open_file_limit
 from gorust.part2.snippet import first_text
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from gorust import charts, postgres
+from gorust import beside, charts, postgres
 from gorust.experiments import experiment
-from gorust.part2 import beside
 from gorust.part4 import reproducing
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant

@@ -5,8 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gorust import charts
-from gorust.part2 import beside
+from gorust import beside, charts
 from gorust.part3.heap import RATE, HeapRuns, is_forced, pause_summary
 
 ARTICLE_PAUSE_US = 500

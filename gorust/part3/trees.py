@@ -6,9 +6,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gorust import charts, stats
+from gorust import beside, charts, stats
 from gorust.experiments import experiment
-from gorust.part2 import beside
 from gorust.profile import Profile, current_profile
 from gorust.runs import Variant
 

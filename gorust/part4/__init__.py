@@ -15,6 +15,8 @@ data/part4/ instead of starting PostgreSQL, a service, a compiler or a load gene
 - ``defaults``: Experiment 7, what each stack does by default (the unhardened services of
   commit ``BASELINE`` against the hardened ones, probes in ``default_probes``), and the lines
   changed to harden them;
+- ``fixed_rate_load`` and ``fixed_rate_rules``: Experiment 8, the services at fixed request
+  rates (latency from each request's due time), and the Verdict's “<10ms” judged on them;
 - ``claim_check``: the claim check;
 - ``headlines``: the figures the agreement table compares with the reference;
 - ``common``: the folders, constants and helpers they share.
@@ -26,6 +28,7 @@ The submodules' names differ from the functions this package exports (``contract
 from gorust.builds import ToolMissing
 from gorust.part4 import (  # noqa: F401 (they declare the rules, facts and headline figures)
     claim_check,
+    fixed_rate_rules,
     headlines,
     prose,
 )
@@ -82,6 +85,7 @@ from gorust.part4.defaults import (
     lines_table,
     met_counts,
 )
+from gorust.part4.fixed_rate_load import crud_fixed_rate, crud_rate_chart, crud_rate_table
 from gorust.part4.source import (
     code_markers,
     marker_counts,
@@ -141,6 +145,9 @@ __all__ = [
     "contract_counts",
     "contract_summary",
     "cpu_seconds",
+    "crud_fixed_rate",
+    "crud_rate_chart",
+    "crud_rate_table",
     "default_behaviour",
     "defaults_table",
     "dependencies",

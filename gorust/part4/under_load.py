@@ -45,7 +45,7 @@ TEMPLATE_DATABASE = "load_template"
 SCENARIOS = ("read", "mixed")
 
 
-def _seed_template(pg: postgres.Cluster) -> None:
+def seed_template(pg: postgres.Cluster) -> None:
     seed = (
         "INSERT INTO users (email, name) SELECT 'user' || g || '@example.com', 'User ' || g "
         f"FROM generate_series(1, {SEED_ROWS}) AS g"
@@ -88,7 +88,7 @@ def _wrk(port: int, seconds: float, scenario: str, tag: str) -> dict[str, float]
     return json.loads(lines[-1])
 
 
-def _warm_up(port: int) -> None:
+def warm_up(port: int) -> None:
     """Open the service's pool connections and touch the data before the measured run."""
 
     def get(i: int) -> None:
@@ -191,7 +191,7 @@ def _measure(
     with kernel.serve(EXPERIMENT, env=env, cpus=SERVER_CPUS) as server:
         pid = server.pid
         reproducing.note_warm_up(server.port, LOAD_CONNECTIONS * 10)
-        _warm_up(server.port)
+        warm_up(server.port)
         cpu_before = cpu_seconds(pid)
         result = _wrk(server.port, settings["seconds"], run.scenario, f"r{run.repetition}")
         cpu_used = cpu_seconds(pid) - cpu_before
@@ -241,7 +241,7 @@ def load_runs(profile: Profile | None = None) -> LoadRuns:
         kernel.build(EXPERIMENT)
     with postgres.cluster(cpus=SERVER_CPUS) as pg:
         reproducing.note_postgres(pg, cpus=SERVER_CPUS)
-        _seed_template(pg)
+        seed_template(pg)
         rows = [
             _measure(pg, kernel_of[run.variant.language], run, settings)
             for run in _schedule(profile)

@@ -4,7 +4,7 @@
 
 Each server runs alone on core 0; one load client, grpc-go's own client for both
 (code/go/tools/grpc_rate), runs on core 1, sends calls at a fixed rate over a few HTTP/2
-connections and times each from when it was due (gorust.part7.fixed_rate). The server's CPU
+connections and times each from when it was due (gorust.fixed_rate). The server's CPU
 time is read from the kernel when it stops; each row also carries the size of the release
 binary that served, as built and stripped.
 """
@@ -17,11 +17,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from gorust import builds, provenance
+from gorust import builds, fixed_rate, provenance
 from gorust.experiments import experiment
-from gorust.part7 import fixed_rate
+from gorust.fixed_rate import GUARANTEED_MS
 from gorust.part7.common import CHAPTER
-from gorust.part7.fixed_rate import GUARANTEED_MS
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
 

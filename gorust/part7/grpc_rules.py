@@ -6,18 +6,19 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims, stats
-from gorust.part7.common import CHAPTER
-from gorust.part7.fixed_rate import (
+from gorust.fixed_rate import (
     both_sustained,
     highest_sustained,
     rates_text,
     sustained_everywhere,
     worst_ms,
 )
+from gorust.part7.common import CHAPTER
 from gorust.part7.grpc import grpc_binaries
 
 CLEARLY = 1.1  # a ratio of medians whose whole interval is past this is a difference
 NAMES = {"go": "grpc-go", "rust": "tonic"}
+CALLS = "calls/s"
 
 
 def _ratio(runs: pd.DataFrame, column: str) -> stats.Ratio:
@@ -51,8 +52,8 @@ def grpc_services(t: claims.Tables) -> claims.Finding:
     rates, missed = both_sustained(runs), only_rust_sustained(runs)
     if missed and not rates:
         return claims.Finding(
-            f"tonic sustained {rates_text(missed)} in every run; grpc-go sustained none of them.",
-            f"does not hold: only tonic kept up at {rates_text(missed)}",
+            f"tonic sustained {rates_text(missed, CALLS)} in every run; grpc-go none of them.",
+            f"does not hold: only tonic kept up at {rates_text(missed, CALLS)}",
         )
     if not rates:
         return claims.Finding("No rate was sustained by both servers.", "inconclusive here")
@@ -60,7 +61,7 @@ def grpc_services(t: claims.Tables) -> claims.Finding:
     cpu, p99 = _ratio(at, "cpu_us_per_request"), _ratio(at, "p99_us")
     medians = at.groupby("language")[["cpu_us_per_request", "p99_us"]].median()
     measured = (
-        f"At {rates_text(rates)}: server CPU per call grpc-go "
+        f"At {rates_text(rates, CALLS)}: server CPU per call grpc-go "
         f"{medians.cpu_us_per_request['go']:.0f} µs, tonic "
         f"{medians.cpu_us_per_request['rust']:.0f} µs (Go ÷ Rust {cpu.value:.2f}×); p99 grpc-go "
         f"{medians.p99_us['go'] / 1e3:.1f} ms, tonic {medians.p99_us['rust'] / 1e3:.1f} ms."
@@ -71,7 +72,7 @@ def grpc_services(t: claims.Tables) -> claims.Finding:
         if ratio.above(CLEARLY)
     ]
     if missed:
-        verdict = f"does not hold: only tonic kept up at {rates_text(missed)}"
+        verdict = f"does not hold: only tonic kept up at {rates_text(missed, CALLS)}"
     elif costlier:
         verdict = f"depends: grpc-go kept up at every rate tonic did, but {' and '.join(costlier)}"
     else:
@@ -99,7 +100,7 @@ def grpc_facts(t: claims.Tables) -> dict[str, str]:
     sizes = grpc_binaries(runs).set_index("language")
     highest = {language: highest_sustained(runs, language) for language in NAMES}
     return {
-        "part7.grpc_rates": rates_text(rates) if rates else "no rate",
+        "part7.grpc_rates": rates_text(rates, CALLS) if rates else "no rate",
         "part7.grpc_cpu": per_server("cpu_us_per_request", "µs"),
         "part7.grpc_rss": per_server("server_peak_rss_bytes", "MiB", 2**20, 1),
         "part7.grpc_binary": ", ".join(

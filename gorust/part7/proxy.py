@@ -14,11 +14,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from gorust import provenance
+from gorust import fixed_rate, provenance
 from gorust.experiments import experiment
-from gorust.part7 import fixed_rate
+from gorust.fixed_rate import GUARANTEED_MS, LOAD_CPUS, both_sustained, sustained
 from gorust.part7.common import CHAPTER
-from gorust.part7.fixed_rate import GUARANTEED_MS, LOAD_CPUS, both_sustained, sustained
 from gorust.profile import Profile, current_profile
 from gorust.runs import kernels
 

@@ -6,14 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from gorust import claims, stats
+from gorust.fixed_rate import both_sustained, highest_sustained, under_bound, worst_ms
+from gorust.fixed_rate import rates_text as _rates_text
 from gorust.part7.common import CHAPTER
-from gorust.part7.fixed_rate import (
-    GUARANTEED_MS,
-    both_sustained,
-    highest_sustained,
-    worst_ms,
-)
-from gorust.part7.fixed_rate import rates_text as _rates_text
 
 CLEARLY = 1.1  # a ratio of medians whose whole interval is past this is a difference
 
@@ -78,32 +73,9 @@ def proxy_infrastructure(t: claims.Tables) -> claims.Finding:
     tables=("reverse_proxy",),
 )
 def proxy_under_10ms(t: claims.Tables) -> claims.Finding:
-    """Judged on the slowest single request over every run at the rates both sustained: holds
-    when Rust's stayed under GUARANTEED_MS and Go's did not; does not hold when Go's did too, or
-    only Go's did; inconclusive here when neither did (on a shared 2-core machine whose other
-    core runs both the client and the backend, one slow request says as much about the
-    machine as about the proxy)."""
-    runs = t["reverse_proxy"]
-    rates, at = _at_sustained(runs)
-    if not rates:
-        return claims.Finding("No rate was sustained by both proxies.", "inconclusive here")
-    go, rust = worst_ms(at, "go"), worst_ms(at, "rust")
-    p9999 = at.groupby("language").p9999_us.median() / 1e3
-    measured = (
-        f"Slowest request over all runs at {_rates_text(rates)}: Go {go:.1f} ms, Rust "
-        f"{rust:.1f} ms; p99.99 (median of runs) Go {p9999['go']:.1f} ms, Rust "
-        f"{p9999['rust']:.1f} ms."
-    )
-    bound = f"{GUARANTEED_MS:g} ms"
-    if rust < GUARANTEED_MS and go >= GUARANTEED_MS:
-        verdict = f"holds: every request through Rust's proxy took under {bound}; not Go's"
-    elif rust < GUARANTEED_MS:
-        verdict = f"does not hold: both proxies kept every request under {bound}"
-    elif go < GUARANTEED_MS:
-        verdict = f"does not hold: Go's proxy kept every request under {bound}; Rust's did not"
-    else:
-        verdict = f"inconclusive here: neither proxy kept every request under {bound} here"
-    return claims.Finding(measured, verdict)
+    """Judged by fixed_rate.under_bound: the slowest single request over every run at the rates
+    both proxies sustained, against GUARANTEED_MS."""
+    return under_bound(t["reverse_proxy"], {"go": "Go's proxy", "rust": "Rust's proxy"})
 
 
 @claims.facts(CHAPTER, tables=("reverse_proxy",))

@@ -32,8 +32,13 @@ ADVICE = (
     Advice(
         "Go",
         "You are building networked services (Microservices, gRPC).",
-        (("part4", "Speed (runtime)"), ("part7", "Std Lib: Incredible")),
-        "gRPC is not measured here; the nearest service is Part 4's CRUD API under load",
+        (
+            ("part7", "— a gRPC service"),
+            ("part4", "Speed (runtime)"),
+            ("part7", "Std Lib: Incredible"),
+        ),
+        "one unary gRPC echo and one CRUD API, each on one machine; how a fleet of services is "
+        "written, deployed and evolved is not measured",
     ),
     Advice(
         "Go",
@@ -60,6 +65,7 @@ ADVICE = (
         "Performance is critical. You need guaranteed <10ms latency.",
         (
             ("part6", "guaranteed <10ms"),
+            ("part4", "— the CRUD API at fixed rates"),
             ("part7", "— through a reverse proxy"),
             ("part3", "Tail latency (p99) is flat"),
         ),

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from gorust import tables
+from gorust.fixed_rate import both_sustained
+from gorust.part7.browser_runs import with_first_answer
 
 IDIOMATIC = "idiomatic"
 BEST = "best of each"
@@ -305,6 +307,86 @@ def word_count(load: Load) -> list[Dimension]:
     ]
 
 
+def browser(load: Load) -> list[Dimension]:
+    f = with_first_answer(load("part7", "browser_wasm"))
+    medians = f.groupby("language")[["download_bytes", "first_answer_ms", "call_ms"]].median()
+    return [
+        one_pair(
+            "browser-download",
+            "WebAssembly in the browser: download, gzipped",
+            "part7",
+            "KiB",
+            medians.download_bytes / 1024,
+        ),
+        one_pair(
+            "browser-first",
+            "WebAssembly in the browser: time to the first answer",
+            "part7",
+            "ms",
+            medians.first_answer_ms,
+        ),
+        one_pair(
+            "browser-call",
+            "WebAssembly in the browser: a later call",
+            "part7",
+            "ms",
+            medians.call_ms,
+        ),
+    ]
+
+
+def _at_rates_both_sustained(runs: pd.DataFrame, column: str) -> pd.Series:
+    """Per language, the median of ``column`` over the runs at the rates both sustained; with
+    none, the comparison is left out as one not recorded is."""
+    at = runs[runs.rate.isin(both_sustained(runs))]
+    if at.empty:
+        raise FileNotFoundError("no rate both sustained")
+    return at.groupby("language")[column].median()
+
+
+def proxy(load: Load) -> list[Dimension]:
+    f = load("part7", "reverse_proxy")
+    return [
+        one_pair(
+            "proxy-cpu",
+            "reverse proxy: CPU per request",
+            "part7",
+            "µs",
+            _at_rates_both_sustained(f, "cpu_us_per_request"),
+        ),
+        one_pair(
+            "proxy-p99",
+            "reverse proxy: p99",
+            "part7",
+            "ms",
+            _at_rates_both_sustained(f, "p99_us") / 1e3,
+        ),
+    ]
+
+
+def grpc(load: Load) -> list[Dimension]:
+    f = load("part7", "grpc_echo")
+    return [
+        one_pair(
+            "grpc-cpu",
+            "gRPC echo: server CPU per call",
+            "part7",
+            "µs",
+            _at_rates_both_sustained(f, "cpu_us_per_request"),
+        ),
+        one_pair(
+            "grpc-p99", "gRPC echo: p99", "part7", "ms", _at_rates_both_sustained(f, "p99_us") / 1e3
+        ),
+        one_pair(
+            "grpc-binary",
+            "gRPC echo binary, stripped",
+            "part7",
+            "MiB",
+            f.groupby("language").stripped_bytes.median() / 2**20,
+        ),
+    ]
+
+
 MEASURES: tuple[Callable[[Load], list[Dimension]], ...] = (
     binary_trees,
     live_heap,
@@ -318,6 +400,9 @@ MEASURES: tuple[Callable[[Load], list[Dimension]], ...] = (
     crud_binary,
     service,
     wasm_size,
+    browser,
+    proxy,
+    grpc,
     rebuild,
     cold_build,
     source_lines,

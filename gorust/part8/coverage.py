@@ -166,12 +166,17 @@ STATEMENTS = (
     Statement(
         8,
         "Choose Rust if you need guaranteed <10ms latency",
-        (("part6", "guaranteed <10ms"), ("part7", "— through a reverse proxy")),
+        (
+            ("part6", "guaranteed <10ms"),
+            ("part4", "— the CRUD API at fixed rates"),
+            ("part7", "— through a reverse proxy"),
+        ),
     ),
     Statement(
         8,
         "Choose Go for networked services (microservices, gRPC)",
-        why="gRPC is not built here; Part 4's CRUD API under load is the nearest service",
+        (("part7", "— a gRPC service"),),
+        proxy="one unary gRPC echo on one machine; no fleet of microservices is built",
     ),
     Statement(
         8,

@@ -26,10 +26,16 @@ RUNTIME = (
     "cache-tail",
     "wordcount",
     "wordcount-wasm",
+    "browser-first",
+    "browser-call",
+    "proxy-cpu",
+    "proxy-p99",
+    "grpc-cpu",
+    "grpc-p99",
 )
 MEMORY = ("heap-memory", "cache-memory")
 CONCURRENCY = ("task", "connection")
-BINARY = ("binary", "service-binary", "wasm")
+BINARY = ("binary", "service-binary", "wasm", "browser-download", "grpc-binary")
 CODING = ("lines", "rebuild", "cold-build", "service-cold-build")
 
 

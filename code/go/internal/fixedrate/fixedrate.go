@@ -26,9 +26,9 @@ type Plan struct {
 	Grace    time.Duration
 }
 
-// Run sends Rate × Duration requests with send, which does one request and reports whether it
-// succeeded, and returns the latency summary (µs, from each request's due time).
-func Run(plan Plan, send func() bool) measure.Record {
+// Run sends Rate × Duration requests with send, which does request number i and reports
+// whether it succeeded, and returns the latency summary (µs, from each request's due time).
+func Run(plan Plan, send func(i int64) bool) measure.Record {
 	total := int64(plan.Rate * plan.Duration.Seconds())
 	interval := float64(time.Second) / plan.Rate
 	var (
@@ -52,7 +52,7 @@ func Run(plan Plan, send func() bool) measure.Record {
 					unsent.Add(1)
 					continue
 				}
-				if !send() {
+				if !send(i) {
 					errs.Add(1)
 					continue
 				}

@@ -41,7 +41,7 @@ func main() {
 		clients[i] = echopb.NewEchoClient(conn)
 	}
 	var turn atomic.Uint64
-	say := func() bool {
+	say := func(int64) bool {
 		client := clients[turn.Add(1)%uint64(len(clients))]
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

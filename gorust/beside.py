@@ -1,6 +1,6 @@
 """This machine's run beside the reference's on a chart (gorust.charts.with_reference), for the
-charts that shared helpers draw: a percentile distribution per facet. Part 3 uses it too; it
-belongs in gorust.charts once that file is free to change."""
+charts that shared helpers draw: a percentile distribution per facet, dots per run (Parts 2, 3,
+4 and 7)."""
 
 from __future__ import annotations
 

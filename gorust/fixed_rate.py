@@ -1,17 +1,16 @@
-"""What Part 7's fixed-rate experiments share (the reverse proxy, the gRPC echo): one server
-started fresh for each run and driven at a fixed rate by one Go client on the other core, each
-request timed from when it was due (code/go/internal/fixedrate); the server's own CPU time and
-peak RSS read from the kernel when it stops; and which rates a server sustained."""
+"""What the fixed-rate experiments share (Part 4's CRUD API, Part 7's reverse proxy and gRPC
+echo): a server driven at a fixed rate by one Go client on the other core, each request timed
+from when it was due (code/go/internal/fixedrate); the server's own CPU time and peak RSS;
+which rates a server sustained; the chart; and the verdict on “guaranteed <10ms latency”."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
 import pandas as pd
 
-from gorust import charts
-from gorust.part2 import beside
+from gorust import beside, charts, claims
 from gorust.runs import kernels
 
 SERVER_CPUS, LOAD_CPUS = "0", "1"
@@ -108,8 +107,8 @@ def worst_ms(runs: pd.DataFrame, language: str) -> float:
     return float(runs[runs.language == language].max_us.max() / 1e3)
 
 
-def rates_text(rates: list[int]) -> str:
-    return ", ".join(f"{rate:,}" for rate in rates) + " requests/s"
+def rates_text(rates: list[int], unit: str = "requests/s") -> str:
+    return ", ".join(f"{rate:,}" for rate in rates) + f" {unit}"
 
 
 def rate_chart(
@@ -158,3 +157,32 @@ def rate_chart(
     return alt.hconcat(*(panel(*spec) for spec in panels)).properties(
         title=title, description=description
     )
+
+
+def under_bound(runs: pd.DataFrame, names: Mapping[str, str]) -> claims.Finding:
+    """The Verdict's “guaranteed <10ms latency”, judged on the slowest single request over
+    every run at the rates both sustained (``names``: what to call each language's server):
+    holds when Rust's stayed under GUARANTEED_MS and Go's did not; does not hold when Go's did
+    too, or only Go's did; inconclusive here when neither did (on a shared 2-core machine, one
+    slow request says as much about the machine as about the server)."""
+    rates = both_sustained(runs)
+    if not rates:
+        return claims.Finding("No rate was sustained by both.", "inconclusive here")
+    at = runs[runs.rate.isin(rates)]
+    go, rust = worst_ms(at, "go"), worst_ms(at, "rust")
+    p9999 = at.groupby("language").p9999_us.median() / 1e3
+    measured = (
+        f"Slowest request over all runs at {rates_text(rates)}: {names['go']} {go:.1f} ms, "
+        f"{names['rust']} {rust:.1f} ms; p99.99 (median of runs) {names['go']} "
+        f"{p9999['go']:.1f} ms, {names['rust']} {p9999['rust']:.1f} ms."
+    )
+    bound, go_name, rust_name = f"{GUARANTEED_MS:g} ms", names["go"], names["rust"]
+    if rust < GUARANTEED_MS and go >= GUARANTEED_MS:
+        verdict = f"holds: every request to {rust_name} took under {bound}; not to {go_name}"
+    elif rust < GUARANTEED_MS:
+        verdict = f"does not hold: both kept every request under {bound}"
+    elif go < GUARANTEED_MS:
+        verdict = f"does not hold: {go_name} kept every request under {bound}; {rust_name} did not"
+    else:
+        verdict = f"inconclusive here: neither kept every request under {bound} here"
+    return claims.Finding(measured, verdict)
