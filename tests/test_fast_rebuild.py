@@ -40,6 +40,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for experiment in ("binary_trees", "live_heap", "crud_api"):
         _write(tmp_path / "code" / "go" / experiment / "main.go", "package main\n")
         _write(tmp_path / "code" / "rust" / experiment / "src" / "main.rs", "fn main() {}\n")
+    # Part 4's fixed-rate experiment also builds the shared load client.
+    _write(tmp_path / "code" / "go" / "tools" / "http_rate" / "main.go", "package main\n")
     _write(tmp_path / "code" / "go" / "go.mod", "module govsrust\n")
     _write(tmp_path / "code" / "go" / "internal" / "measure" / "measure.go", "package measure\n")
     _write(tmp_path / "code" / "rust" / "Cargo.lock", "# lock\n")
