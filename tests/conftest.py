@@ -96,6 +96,26 @@ def changed(tables: Mapping[str, pd.DataFrame], name: str, change) -> dict[str, 
     return out
 
 
+def set_for(language: str, **values: float):
+    """A change for ``changed_by``: every row of ``language`` gets ``values``."""
+
+    def change(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.copy()
+        for column, value in values.items():
+            frame.loc[frame.language == language, column] = value
+        return frame
+
+    return change
+
+
+def changed_by(tables: Mapping[str, pd.DataFrame], name: str, *changes) -> dict[str, pd.DataFrame]:
+    """``tables`` with ``tables[name]`` passed through each of ``changes`` in turn."""
+    frame = tables[name]
+    for change in changes:
+        frame = change(frame)
+    return {**tables, name: frame}
+
+
 def verdict_word(rule, tables: Mapping[str, pd.DataFrame]) -> str:
     """The verdict word ("holds", "depends", ...) ``rule`` gives on ``tables``."""
     return rule(tables).verdict.split(":")[0].strip()

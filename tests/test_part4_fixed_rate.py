@@ -12,7 +12,7 @@ from gorust.kernels import GoKernel, RustKernel
 from gorust.part4 import fixed_rate_load, fixed_rate_rules
 from gorust.part4.common import SEED_ROWS
 from gorust.part4.under_load import seed_template
-from tests.conftest import chart_runs, has_run_encoding, verdict_word
+from tests.conftest import changed_by, chart_runs, has_run_encoding, set_for, verdict_word
 
 RATE, SECONDS = 200, 1.0
 
@@ -46,36 +46,23 @@ def test_the_client_spreads_requests_over_the_rows_and_refuses_a_url_without_id(
     assert refused.exit_code == 1 and '-ids needs "{id}"' in refused.stderr
 
 
-def _set(language: str, **values: float):
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        for column, value in values.items():
-            frame.loc[frame.language == language, column] = value
-        return frame
-
-    return change
-
-
 def _with(measured, *changes) -> dict[str, pd.DataFrame]:
-    frame = measured["crud_fixed_rate"]
-    for change in changes:
-        frame = change(frame)
-    return {"crud_fixed_rate": frame}
+    return changed_by(measured, "crud_fixed_rate", *changes)
 
 
 def test_crud_under_10ms_flips(measured) -> None:
     rule = fixed_rate_rules.crud_under_10ms
     fast, slow = fixed_rate.GUARANTEED_MS / 2 * 1e3, fixed_rate.GUARANTEED_MS * 3 * 1e3
     cases = {
-        "holds": (_set("go", max_us=slow), _set("rust", max_us=fast)),
-        "does not hold": (_set("go", max_us=fast), _set("rust", max_us=fast)),
-        "inconclusive here": (_set("go", max_us=slow), _set("rust", max_us=slow)),
+        "holds": (set_for("go", max_us=slow), set_for("rust", max_us=fast)),
+        "does not hold": (set_for("go", max_us=fast), set_for("rust", max_us=fast)),
+        "inconclusive here": (set_for("go", max_us=slow), set_for("rust", max_us=slow)),
     }
     for word, changes in cases.items():
         assert verdict_word(rule, _with(measured, *changes)) == word, word
-    only_go = _with(measured, _set("go", max_us=fast), _set("rust", max_us=slow))
+    only_go = _with(measured, set_for("go", max_us=fast), set_for("rust", max_us=slow))
     assert verdict_word(rule, only_go) == "does not hold"
-    dropped = _with(measured, _set("rust", unsent=5))
+    dropped = _with(measured, set_for("rust", unsent=5))
     assert verdict_word(rule, dropped) == "inconclusive here"
 
 
@@ -85,7 +72,7 @@ def test_the_prose_says_which_rates_both_sustained(measured) -> None:
     assert facts["part4.fixed_highest"] == (
         f"Gin + pgx {RATE:,} requests/s, Axum + sqlx {RATE:,} requests/s"
     )
-    none = fixed_rate_rules.crud_fixed_rate_facts(_with(measured, _set("go", errors=3)))
+    none = fixed_rate_rules.crud_fixed_rate_facts(_with(measured, set_for("go", errors=3)))
     assert (
         none["part4.fixed_rates"] == "no rate" and "Gin + pgx none" in none["part4.fixed_highest"]
     )

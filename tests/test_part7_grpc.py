@@ -15,7 +15,7 @@ import pytest
 from gorust import paths
 from gorust.kernels import GoKernel, RustKernel
 from gorust.part7 import grpc, grpc_rules
-from tests.conftest import chart_runs, has_run_encoding, verdict_word
+from tests.conftest import changed_by, chart_runs, has_run_encoding, set_for, verdict_word
 
 RATE, SECONDS = 500, 1.0
 GO_PROTO = paths.GO_MODULE / "grpc_echo" / "echopb"
@@ -85,37 +85,24 @@ def test_the_committed_go_code_is_what_protoc_generates(tmp_path) -> None:
         shutil.rmtree(inside)
 
 
-def _set(language: str, **values: float):
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        for column, value in values.items():
-            frame.loc[frame.language == language, column] = value
-        return frame
-
-    return change
-
-
 def _with(measured, *changes) -> dict[str, pd.DataFrame]:
-    frame = measured["grpc_echo"]
-    for change in changes:
-        frame = change(frame)
-    return {"grpc_echo": frame}
+    return changed_by(measured, "grpc_echo", *changes)
 
 
 def test_grpc_services_flips(measured) -> None:
     rule = grpc_rules.grpc_services
     even = (
-        _set("go", cpu_us_per_request=50, p99_us=2_000),
-        _set("rust", cpu_us_per_request=50, p99_us=2_000),
+        set_for("go", cpu_us_per_request=50, p99_us=2_000),
+        set_for("rust", cpu_us_per_request=50, p99_us=2_000),
     )
     assert verdict_word(rule, _with(measured, *even)) == "holds"
-    costly_go = _with(measured, *even, _set("go", cpu_us_per_request=100))
+    costly_go = _with(measured, *even, set_for("go", cpu_us_per_request=100))
     assert verdict_word(rule, costly_go) == "depends"
-    slow_go = _with(measured, *even, _set("go", p99_us=8_000))
+    slow_go = _with(measured, *even, set_for("go", p99_us=8_000))
     assert verdict_word(rule, slow_go) == "depends"
-    behind = _with(measured, *even, _set("go", unsent=10))
+    behind = _with(measured, *even, set_for("go", unsent=10))
     assert verdict_word(rule, behind) == "does not hold"
-    nobody = _with(measured, *even, _set("go", errors=1), _set("rust", errors=1))
+    nobody = _with(measured, *even, set_for("go", errors=1), set_for("rust", errors=1))
     assert verdict_word(rule, nobody) == "inconclusive here"
 
 
@@ -127,7 +114,7 @@ def test_the_prose_names_the_servers_and_the_rates(measured) -> None:
         facts["part7.grpc_binary"].startswith("grpc-go ")
         and ", tonic " in facts["part7.grpc_binary"]
     )
-    none = grpc_rules.grpc_facts(_with(measured, _set("rust", errors=1)))
+    none = grpc_rules.grpc_facts(_with(measured, set_for("rust", errors=1)))
     assert none["part7.grpc_rates"] == "no rate" and "tonic none" in none["part7.grpc_highest"]
 
 

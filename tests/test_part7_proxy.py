@@ -12,7 +12,7 @@ import pytest
 
 from gorust.kernels import GoKernel, RustKernel
 from gorust.part7 import proxy, proxy_rules
-from tests.conftest import chart_runs, has_run_encoding, verdict_word
+from tests.conftest import changed_by, chart_runs, has_run_encoding, set_for, verdict_word
 
 RATE, SECONDS = 500, 1.0
 
@@ -58,35 +58,24 @@ def test_a_bad_backend_url_is_an_error_that_says_so(kernel) -> None:
     assert finished.exit_code == 1 and "backend must be a URL" in finished.stderr
 
 
-def _set(language: str, **values: float):
-    def change(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        for column, value in values.items():
-            frame.loc[frame.language == language, column] = value
-        return frame
-
-    return change
-
-
 def _with(measured, *changes) -> dict[str, pd.DataFrame]:
-    frame = measured["reverse_proxy"]
-    for change in changes:
-        frame = change(frame)
-    return {"reverse_proxy": frame}
+    return changed_by(measured, "reverse_proxy", *changes)
 
 
 def test_proxy_infrastructure_flips(measured) -> None:
     rule = proxy_rules.proxy_infrastructure
-    same_p99 = (_set("go", p99_us=2_000), _set("rust", p99_us=2_000))
-    rust_lean = (_set("go", cpu_us_per_request=200), _set("rust", cpu_us_per_request=100))
+    same_p99 = (set_for("go", p99_us=2_000), set_for("rust", p99_us=2_000))
+    rust_lean = (set_for("go", cpu_us_per_request=200), set_for("rust", cpu_us_per_request=100))
     assert verdict_word(rule, _with(measured, *same_p99, *rust_lean)) == "holds"
-    slow_rust = _with(measured, *rust_lean, _set("go", p99_us=1_000), _set("rust", p99_us=5_000))
+    slow_rust = _with(
+        measured, *rust_lean, set_for("go", p99_us=1_000), set_for("rust", p99_us=5_000)
+    )
     assert verdict_word(rule, slow_rust) == "depends"
-    go_lean = (_set("go", cpu_us_per_request=100), _set("rust", cpu_us_per_request=200))
+    go_lean = (set_for("go", cpu_us_per_request=100), set_for("rust", cpu_us_per_request=200))
     assert verdict_word(rule, _with(measured, *same_p99, *go_lean)) == "does not hold"
-    even = (_set("go", cpu_us_per_request=100), _set("rust", cpu_us_per_request=100))
+    even = (set_for("go", cpu_us_per_request=100), set_for("rust", cpu_us_per_request=100))
     assert verdict_word(rule, _with(measured, *same_p99, *even)) == "inconclusive here"
-    dropped = _with(measured, _set("go", unsent=10))
+    dropped = _with(measured, set_for("go", unsent=10))
     assert verdict_word(rule, dropped) == "inconclusive here"
 
 
@@ -94,13 +83,13 @@ def test_proxy_under_10ms_flips(measured) -> None:
     rule = proxy_rules.proxy_under_10ms
     fast, slow = proxy.GUARANTEED_MS / 2 * 1e3, proxy.GUARANTEED_MS * 3 * 1e3
     cases = {
-        "holds": (_set("go", max_us=slow), _set("rust", max_us=fast)),
-        "does not hold": (_set("go", max_us=fast), _set("rust", max_us=fast)),
-        "inconclusive here": (_set("go", max_us=slow), _set("rust", max_us=slow)),
+        "holds": (set_for("go", max_us=slow), set_for("rust", max_us=fast)),
+        "does not hold": (set_for("go", max_us=fast), set_for("rust", max_us=fast)),
+        "inconclusive here": (set_for("go", max_us=slow), set_for("rust", max_us=slow)),
     }
     for word, changes in cases.items():
         assert verdict_word(rule, _with(measured, *changes)) == word, word
-    only_go = _with(measured, _set("go", max_us=fast), _set("rust", max_us=slow))
+    only_go = _with(measured, set_for("go", max_us=fast), set_for("rust", max_us=slow))
     assert verdict_word(rule, only_go) == "does not hold"
 
 
@@ -108,7 +97,7 @@ def test_the_prose_says_which_rates_both_sustained(measured) -> None:
     facts = proxy_rules.proxy_facts(measured)
     assert facts["part7.proxy_rates"] == f"{RATE:,} requests/s"
     assert facts["part7.proxy_highest"] == f"Go {RATE:,} requests/s, Rust {RATE:,} requests/s"
-    none = proxy_rules.proxy_facts(_with(measured, _set("rust", errors=1)))
+    none = proxy_rules.proxy_facts(_with(measured, set_for("rust", errors=1)))
     assert none["part7.proxy_rates"] == "no rate" and "Rust none" in none["part7.proxy_highest"]
 
 
